@@ -98,7 +98,11 @@ export async function resolveSettings(): Promise<EcsSettings> {
 function explicitCredentials(): EcsCredentials | undefined {
   const source = settingSources().find((candidate) => candidate.accessKey && candidate.secretKey);
   if (!source?.accessKey || !source.secretKey) return undefined;
-  return { accessKeyId: source.accessKey, accessKeySecret: source.secretKey, securityToken: source.securityToken };
+  return {
+    accessKeyId: source.accessKey,
+    accessKeySecret: source.secretKey,
+    securityToken: source.securityToken,
+  };
 }
 
 async function defaultChainCredentials(): Promise<EcsCredentialsProvider> {
