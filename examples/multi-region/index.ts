@@ -1,0 +1,3 @@
+import { multiRegion } from "./program";
+
+export const policies = multiRegion().policies;
