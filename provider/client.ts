@@ -86,8 +86,7 @@ export function backoffDelayMs(
   return options.random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry);
 }
 
-const SECRET_PARAMETER =
-  /\b(AccessKeySecret|SecurityToken|Signature)(=|%3D|%253D)(?:(?!%26|%2526)[^&\s"'])*/g;
+const SECRET_PARAMETER = /(AccessKeySecret|SecurityToken|Signature)(=|%3D|%253D)(?:(?!%26|%2526)[^&\s"'])*/g;
 const SECRET_JSON_FIELD = /("?(?:AccessKeySecret|SecurityToken|Signature)"?\s*:\s*")[^"]*/g;
 
 /**
