@@ -1,0 +1,194 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import RPCClient from "@alicloud/pop-core";
+import { startEcsEmulator, type EcsEmulator } from "../../emulator";
+import { AutoSnapshotPolicy, PolicyAttachment } from "alicloud-snapshot-policy";
+import { localStack, repoRoot } from "../../scripts/local-pulumi";
+import { quickstart } from "../../examples/quickstart/program";
+import { crossRegion } from "../../examples/cross-region/program";
+import { multiRegion } from "../../examples/multi-region/program";
+
+// The real Pulumi CLI (Automation API, inline programs) on a local file backend, against the local
+// ECS endpoint. Requires the CLI: `npm test` runs scripts/ensure-pulumi.sh first.
+
+const REGION = "cn-hangzhou";
+const DISKS = ["d-cli00000001", "d-cli00000002"];
+
+let emulator: EcsEmulator;
+let stateRoot: string;
+
+beforeAll(async () => {
+  emulator = await startEcsEmulator({
+    disks: [
+      ...DISKS.map((diskId) => ({ diskId, regionId: REGION })),
+      { diskId: "d-example0001", regionId: REGION },
+      { diskId: "d-example0002", regionId: "cn-shanghai" },
+    ],
+  });
+  const scratch = path.join(repoRoot(), ".pulumi-local");
+  fs.mkdirSync(scratch, { recursive: true });
+  stateRoot = fs.mkdtempSync(path.join(scratch, "cli-test-"));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  if (stateRoot) fs.rmSync(stateRoot, { recursive: true, force: true });
+});
+
+function endpointConfig() {
+  return {
+    "alicloud:region": { value: REGION },
+    "alicloud:ecsEndpoint": { value: emulator.url },
+    "alicloud:accessKey": { value: emulator.accessKeyId, secret: true },
+    "alicloud:secretKey": { value: emulator.accessKeySecret, secret: true },
+  };
+}
+
+function ecs() {
+  return new RPCClient({
+    accessKeyId: emulator.accessKeyId,
+    accessKeySecret: emulator.accessKeySecret,
+    endpoint: emulator.url,
+    apiVersion: "2014-05-26",
+  });
+}
+
+async function describePolicies(): Promise<{ AutoSnapshotPolicyId: string; TimePoints: string }[]> {
+  const answer = (await ecs().request(
+    "DescribeAutoSnapshotPolicyEx",
+    { RegionId: REGION, PageSize: 100 },
+    { method: "POST" },
+  )) as { AutoSnapshotPolicies: { AutoSnapshotPolicy: { AutoSnapshotPolicyId: string; TimePoints: string }[] } };
+  return answer.AutoSnapshotPolicies.AutoSnapshotPolicy;
+}
+
+async function policyOfDisk(diskId: string): Promise<string> {
+  const answer = (await ecs().request(
+    "DescribeDisks",
+    { RegionId: REGION, DiskIds: JSON.stringify([diskId]) },
+    { method: "POST" },
+  )) as { Disks: { Disk: { AutoSnapshotPolicyId?: string }[] } };
+  return answer.Disks.Disk[0].AutoSnapshotPolicyId ?? "";
+}
+
+describe("a stack's life under the real CLI", () => {
+  let timePoints = [2, 14];
+  let stack: Stack;
+  const quiet = { onOutput: () => undefined };
+
+  beforeAll(async () => {
+    stack = await localStack({
+      projectName: "cli-lifecycle",
+      stackName: "test",
+      stateDir: stateRoot,
+      config: endpointConfig(),
+      program: async () => {
+        const policy = new AutoSnapshotPolicy("nightly", {
+          autoSnapshotPolicyName: "cli-nightly",
+          timePoints,
+          repeatWeekdays: [1, 2, 3, 4, 5],
+          retentionDays: 14,
+          tags: { team: "platform" },
+        });
+        const attachment = new PolicyAttachment("nightly-disks", { autoSnapshotPolicyId: policy.id, diskIds: DISKS });
+        return { policyId: policy.id, disks: attachment.diskIds };
+      },
+    });
+  });
+
+  test("up creates the policy and attaches the disks", async () => {
+    const result = await stack.up(quiet);
+    expect(result.summary.resourceChanges).toEqual({ create: 3 });
+    const policyId = result.outputs.policyId.value as string;
+    expect(await describePolicies()).toEqual([expect.objectContaining({ AutoSnapshotPolicyId: policyId })]);
+    expect(await Promise.all(DISKS.map(policyOfDisk))).toEqual([policyId, policyId]);
+  });
+
+  test("a second up of the same program changes nothing", async () => {
+    const result = await stack.up(quiet);
+    expect(result.summary.resourceChanges).toEqual({ same: 3 });
+  });
+
+  test("editing one time point is a one-resource update", async () => {
+    timePoints = [2, 15];
+    const preview = await stack.preview(quiet);
+    expect(preview.changeSummary).toEqual({ same: 2, update: 1 });
+    const result = await stack.up(quiet);
+    expect(result.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+    expect((await describePolicies())[0].TimePoints).toBe('["2","15"]');
+  });
+
+  test("refresh sees a change made outside Pulumi, and the next up corrects it", async () => {
+    const [policy] = await describePolicies();
+    await ecs().request(
+      "ModifyAutoSnapshotPolicyEx",
+      { regionId: REGION, autoSnapshotPolicyId: policy.AutoSnapshotPolicyId, timePoints: '["5"]' },
+      { method: "POST", formatParams: false },
+    );
+    const refresh = await stack.refresh(quiet);
+    expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
+    const result = await stack.up(quiet);
+    expect(result.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect((await describePolicies())[0].TimePoints).toBe('["2","15"]');
+  });
+
+  test("the exported stack holds no credential", async () => {
+    const exported = JSON.stringify(await stack.exportStack());
+    expect(exported).toContain("AutoSnapshotPolicy");
+    expect(exported).not.toContain(emulator.accessKeySecret);
+    expect(exported).not.toContain(emulator.accessKeyId);
+  });
+
+  test("destroy leaves the endpoint empty", async () => {
+    await stack.destroy(quiet);
+    expect(await describePolicies()).toEqual([]);
+    expect(await Promise.all(DISKS.map(policyOfDisk))).toEqual(["", ""]);
+  });
+});
+
+describe("the examples deploy and destroy on the local endpoint", () => {
+  const examples = [
+    {
+      name: "quickstart",
+      program: async () => quickstart(),
+      config: { "quickstart:diskIds": { value: JSON.stringify(["d-example0001"]) } },
+    },
+    {
+      name: "cross-region",
+      program: async () => crossRegion(),
+      config: {
+        "crossRegion:diskIds": { value: JSON.stringify(["d-example0001"]) },
+        "crossRegion:targetRegion": { value: "cn-beijing" },
+      },
+    },
+    {
+      name: "multi-region",
+      program: async () => multiRegion(),
+      config: {
+        "multiRegion:regions": {
+          value: JSON.stringify([
+            { regionId: REGION, diskIds: ["d-example0001"] },
+            { regionId: "cn-shanghai", diskIds: ["d-example0002"] },
+          ]),
+        },
+      },
+    },
+  ];
+
+  test.each(examples)("$name", async ({ name, program, config }) => {
+    const stack = await localStack({
+      projectName: `example-${name}`,
+      stackName: "test",
+      stateDir: path.join(stateRoot, name),
+      config: { ...endpointConfig(), ...config },
+      program,
+    });
+    const up = await stack.up({ onOutput: () => undefined });
+    expect(up.summary.result).toBe("succeeded");
+    expect((await stack.up({ onOutput: () => undefined })).summary.resourceChanges).not.toHaveProperty("update");
+    await stack.destroy({ onOutput: () => undefined });
+    expect(await describePolicies()).toEqual([]);
+  });
+});
+
