@@ -138,7 +138,8 @@ const policyNameSchema = z.unknown().transform((name, ctx) => {
 function policyNameProblem(name: unknown): string | undefined {
   if (typeof name !== "string") return notAllowed(name, `a name of ${NAME_RULE}`);
   const length = [...name].length;
-  if (length < 2 || length > 128) return `a name of ${length} characters is not allowed; ${NAME_RULE}`;
+  if (length < 2 || length > 128)
+    return `a name of ${length} character${length === 1 ? "" : "s"} is not allowed; ${NAME_RULE}`;
   if (/^https?:\/\//i.test(name)) return `${describeValue(name)} is not allowed; ${NAME_RULE}`;
   if (!/^[A-Za-z\p{Script=Han}]/u.test(name)) {
     return `${describeValue(name)} starts with ${JSON.stringify([...name][0])}; ${NAME_RULE}`;
