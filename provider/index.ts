@@ -3,3 +3,5 @@ export type { AutoSnapshotPolicyArgs, CopyEncryptionConfigurationArgs } from "./
 export { PolicyAttachment } from "./attachment";
 export type { PolicyAttachmentArgs } from "./attachment";
 export { autoSnapshotPolicyProvider, policyAttachmentProvider } from "./providers";
+export { BackupPlan, BackupPlanError, loadBackupPlan, parseBackupPlan } from "./backup-plan";
+export type { BackupPlanArgs, BackupPlanDocument, BackupPlanSpec, PlanPolicyDocument } from "./backup-plan";
