@@ -1,0 +1,165 @@
+import * as crypto from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ACTIONS, type ActionContext } from "./actions";
+import { EcsError } from "./errors";
+import type { FaultSet } from "./faults";
+import { Params } from "./params";
+import { authenticate, type NonceCache, type SignedRequest } from "./signature";
+import type { Store } from "./store";
+
+const API_VERSION = "2014-05-26";
+const MAX_BODY_BYTES = 1024 * 1024;
+export const CONTROL_PREFIX = "/__control/";
+
+/** One request as the emulator saw it. `params` never holds the signature or a security token. */
+export interface RequestRecord {
+  action: string;
+  params: Record<string, string>;
+  status: number;
+  code?: string;
+  /** The action ran but the connection was reset instead of answered (a `dropResponse` fault). */
+  dropped?: boolean;
+}
+
+/** Runs work one piece at a time, in call order. */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T> | T): Promise<T> {
+    const result = this.tail.then(work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+export interface Service {
+  context: ActionContext;
+  store: Store;
+  writes: SerialQueue;
+  secrets: ReadonlyMap<string, string>;
+  nonces: NonceCache;
+  faults: FaultSet;
+  requests: RequestRecord[];
+  /** The test-only control route, when enabled. */
+  control?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<void>;
+}
+
+/**
+ * The request pipeline: parse → authenticate → faults → dispatch → validate → action (and persist)
+ * → serialize, with every failure answered as an ECS error.
+ */
+export async function handleRequest(
+  service: Service,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const requestId = crypto.randomUUID().toUpperCase();
+  const record: RequestRecord = { action: "", params: {}, status: 0 };
+  try {
+    const body = await readBody(req);
+    const signed = parse(req, body);
+    if (signed.path.startsWith(CONTROL_PREFIX)) {
+      if (!service.control) throw EcsError.actionNotFound();
+      return await service.control(req, body, res);
+    }
+    const params = { ...signed.query, ...signed.form };
+    record.action = params.Action ?? headerText(req, "x-acs-action") ?? "";
+    record.params = withoutSecrets(params);
+
+    authenticate(signed, service.secrets, service.nonces, Date.now());
+
+    const fault = service.faults.take(record.action);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault && (fault.code !== undefined || fault.status !== undefined)) {
+      throw EcsError.forFault(fault.code, fault.status);
+    }
+
+    if (!record.action) throw EcsError.missingParameter("Action");
+    const action = ACTIONS.get(record.action);
+    if (!action) throw EcsError.actionNotFound();
+    const version = params.Version ?? headerText(req, "x-acs-version");
+    if (!version) throw EcsError.missingParameter("Version");
+    if (version !== API_VERSION) throw EcsError.invalidVersion();
+
+    const operation = action.validate(new Params(params));
+
+    const result = await service.writes.run(async () => {
+      const output = operation(service.context);
+      if (action.mutates) await service.store.save(service.context.state);
+      return output;
+    });
+
+    if (fault?.dropResponse) {
+      Object.assign(record, { status: 200, dropped: true });
+      res.socket?.destroy();
+      return;
+    }
+    record.status = 200;
+    send(res, 200, requestId, { RequestId: requestId, ...result });
+  } catch (error) {
+    const failure = error instanceof EcsError ? error : EcsError.internalError();
+    Object.assign(record, { status: failure.status, code: failure.code });
+    send(res, failure.status, requestId, {
+      RequestId: requestId,
+      HostId: req.headers.host ?? "ecs-local",
+      Code: failure.code,
+      Message: failure.message,
+      Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(failure.code)}&product=Ecs`,
+    });
+  } finally {
+    if (record.action || record.status) service.requests.push(record);
+  }
+}
+
+function parse(req: IncomingMessage, body: Buffer): SignedRequest {
+  const url = new URL(req.url ?? "/", "http://ecs-local");
+  const queryStart = (req.url ?? "").indexOf("?");
+  const path = queryStart === -1 ? (req.url ?? "/") : (req.url ?? "").slice(0, queryStart);
+  const isForm = (headerText(req, "content-type") ?? "").startsWith("application/x-www-form-urlencoded");
+  return {
+    method: (req.method ?? "GET").toUpperCase(),
+    path: path || "/",
+    query: Object.fromEntries(url.searchParams),
+    form: isForm ? Object.fromEntries(new URLSearchParams(body.toString("utf8"))) : {},
+    body,
+    headers: req.headers,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw EcsError.invalidParameter("Body");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function withoutSecrets(params: Record<string, string>): Record<string, string> {
+  const kept = { ...params };
+  delete kept.Signature;
+  delete kept.SecurityToken;
+  return kept;
+}
+
+function headerText(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function send(res: ServerResponse, status: number, requestId: string, body: Record<string, unknown>): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json;charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "x-acs-request-id": requestId,
+  });
+  res.end(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,93 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export type PolicyType = "Custom" | "System";
+
+export interface PolicyRecord {
+  id: string;
+  regionId: string;
+  name: string;
+  timePoints: string[];
+  repeatWeekdays: string[];
+  retentionDays: number;
+  enableCrossRegionCopy: boolean;
+  targetCopyRegions: string[];
+  copiedSnapshotsRetentionDays: number;
+  encrypted: boolean;
+  kmsKeyId: string;
+  resourceGroupId: string;
+  type: PolicyType;
+  creationTime: string;
+  /** Tag key → value, in the order the keys were first set. */
+  tags: Record<string, string>;
+}
+
+export interface DiskRecord {
+  diskId: string;
+  regionId: string;
+  category: string;
+  attached: boolean;
+  /** The automatic snapshot policy the disk carries, if any. */
+  policyId?: string;
+}
+
+/** Everything that survives a restart. Maps keep insertion order, which is the listing order. */
+export interface EcsState {
+  policies: Record<string, PolicyRecord>;
+  disks: Record<string, DiskRecord>;
+}
+
+/** Where the state lives. `save` resolves once the state passed in is durable. */
+export interface Store {
+  load(): EcsState;
+  save(state: EcsState): Promise<void>;
+}
+
+export function emptyState(): EcsState {
+  return { policies: {}, disks: {} };
+}
+
+export class MemoryStore implements Store {
+  private readonly state = emptyState();
+
+  load(): EcsState {
+    return this.state;
+  }
+
+  async save(): Promise<void> {}
+}
+
+/** Writes the whole state to one JSON file: a temporary file, fsync, then rename over the old one. */
+export class FileStore implements Store {
+  constructor(private readonly filePath: string) {}
+
+  load(): EcsState {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.filePath, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
+      throw error;
+    }
+    const parsed = JSON.parse(text) as Partial<EcsState>;
+    return { policies: parsed.policies ?? {}, disks: parsed.disks ?? {} };
+  }
+
+  async save(state: EcsState): Promise<void> {
+    const text = JSON.stringify(state);
+    await fs.promises.mkdir(path.dirname(this.filePath), { recursive: true });
+    const temporary = `${this.filePath}.${process.pid}.tmp`;
+    const handle = await fs.promises.open(temporary, "w");
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temporary, this.filePath);
+  }
+}
+
+export function openStore(statePath: string | undefined): Store {
+  return statePath === undefined ? new MemoryStore() : new FileStore(statePath);
+}
