@@ -55,7 +55,10 @@ export function diffAttachment(
   if (containsUnknown(news.autoSnapshotPolicyId) || containsUnknown(news.diskIds)) return { changes: true };
   const policyChanged = news.autoSnapshotPolicyId !== olds.autoSnapshotPolicyId;
   const disksChanged = !sameIdSet(asIdList(olds.diskIds), asIdList(news.diskIds));
-  return { changes: policyChanged || disksChanged };
+  // Disks found gone at refresh stay reported until an update: it fails while they are still listed,
+  // and clears the report once they are taken out of diskIds.
+  const missingReported = asIdList(olds.missingDiskIds).length > 0;
+  return { changes: policyChanged || disksChanged || missingReported };
 }
 
 function asIdList(value: unknown): string[] {
@@ -143,7 +146,9 @@ export function preflightProblem(
 ): string | undefined {
   const problems: string[] = [];
   if (preflight.missing.length > 0) {
-    problems.push(`these disks do not exist in ${regionId}: ${listIds(preflight.missing)}`);
+    problems.push(
+      `these disks do not exist in ${regionId}: ${listIds(preflight.missing)}; remove them from diskIds`,
+    );
   }
   if (preflight.unsupported.length > 0) {
     const described = preflight.unsupported.map(({ diskId, category }) => `${diskId} (${category})`);

@@ -301,7 +301,7 @@ describe("disks moved to another policy outside Pulumi", () => {
 });
 
 describe("disks deleted outside Pulumi", () => {
-  it("read reports them in missingDiskIds; delete succeeds", async () => {
+  it("read reports them in missingDiskIds until they are taken out of diskIds; delete succeeds", async () => {
     const policyId = await createPolicy();
     const diskIds = newDisks(3);
     const created = await provider.create(
@@ -314,7 +314,21 @@ describe("disks deleted outside Pulumi", () => {
     const again = await provider.read!(created.id, refreshed.props!);
     expect(again.props).toMatchObject({ diskIds: diskIds.slice(0, 2), missingDiskIds: [diskIds[2]] });
 
-    const { calls } = await counting(() => provider.delete!(created.id, refreshed.props!));
+    const listed = await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds });
+    const refused = await failureOf(() => provider.update!(created.id, refreshed.props!, listed));
+    expect(refused.message).toContain(`do not exist in cn-hangzhou: ${diskIds[2]}; remove them from diskIds`);
+
+    const unlisted = await checked({
+      regionId: REGION,
+      autoSnapshotPolicyId: policyId,
+      diskIds: diskIds.slice(0, 2),
+    });
+    expect(await provider.diff!(created.id, refreshed.props!, unlisted)).toEqual({ changes: true });
+    const updated = await counting(() => provider.update!(created.id, refreshed.props!, unlisted));
+    expect(updated.calls).toEqual({});
+    expect(updated.result.outs).toMatchObject({ diskIds: diskIds.slice(0, 2), missingDiskIds: [] });
+
+    const { calls } = await counting(() => provider.delete!(created.id, updated.result.outs!));
     expect(calls).toEqual({ CancelAutoSnapshotPolicy: 1 });
     await expectPolicy(diskIds.slice(0, 2), "");
   });

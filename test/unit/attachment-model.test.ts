@@ -90,6 +90,10 @@ describe("diffAttachment", () => {
     }
   });
 
+  it("sees disks reported missing by refresh as a change, so that an update clears the report", () => {
+    expect(diffAttachment({ ...olds, missingDiskIds: ["d-3"] }, { ...olds })).toEqual({ changes: true });
+  });
+
   it("sees drift found by refresh (a disk dropped from the outputs) as a change", () => {
     expect(diffAttachment({ ...olds, diskIds: ["d-1"] }, { ...olds })).toEqual({ changes: true });
   });
