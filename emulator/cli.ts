@@ -1,0 +1,79 @@
+import { parseArgs } from "node:util";
+import { startEcsEmulator, type SeedDisk } from "./index";
+
+const USAGE = `Usage: npm run emulator -- [options]
+
+  --port <n>           port to listen on (default: any free port)
+  --host <address>     address to bind (default: 127.0.0.1)
+  --state <path>       JSON file that keeps the state across restarts (default: in memory)
+  --disks <n|ids>      seed disks: a count (d-local000001…) or a comma list of disk ids
+  --region <id>        region of the seed disks (default: cn-hangzhou)
+  --control            serve the test-only /__control/ route
+  --help               show this text`;
+
+function seedDisks(spec: string | undefined, regionId: string): SeedDisk[] {
+  if (spec === undefined) return [];
+  const ids = /^\d+$/.test(spec)
+    ? Array.from({ length: Number(spec) }, (_, index) => `d-local${String(index + 1).padStart(6, "0")}`)
+    : spec
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean);
+  return ids.map((diskId) => ({ diskId, regionId }));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      state: { type: "string" },
+      disks: { type: "string" },
+      region: { type: "string", default: "cn-hangzhou" },
+      control: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: not a port: ${values.port}`);
+
+  const emulator = await startEcsEmulator({
+    port,
+    host: values.host,
+    statePath: values.state,
+    disks: seedDisks(values.disks, values.region),
+    controlRoute: values.control,
+  });
+  console.log(`ecs-local listening on ${emulator.url}`);
+  console.log(`  accessKeyId:     ${emulator.accessKeyId}`);
+  console.log(`  accessKeySecret: ${emulator.accessKeySecret}`);
+  console.log(`  state:           ${values.state ?? "in memory"}`);
+  if (values.control) console.log(`  control route:   ${emulator.url}/__control/`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Failed to stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message);
+  console.error(USAGE);
+  process.exit(2);
+});
