@@ -105,7 +105,8 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
   if (applied.error !== undefined) {
     // During a policy move the disks not yet moved still carry the old policy, so the state keeps the
     // old policy id: the next `up` moves the rest, skipping the disks that already carry the new one.
-    throw partial(applied.error, oldPolicyId, union(kept, applied.diskIds));
+    const alreadyAttached = difference(plan.apply, toApply);
+    throw partial(applied.error, oldPolicyId, union(kept, alreadyAttached, applied.diskIds));
   }
   return { outs: outputs(inputs, inputs.diskIds) };
 }
