@@ -37,7 +37,7 @@ const POLICY_FIELD_DESCRIPTIONS: Record<keyof PolicyShape, string> = {
   targetCopyRegions: "Exactly one region other than regionId; only with enableCrossRegionCopy: true.",
   copiedSnapshotsRetentionDays: "Days each copy is kept: -1 (forever) or 1–65535.",
   copyEncryptionConfiguration: "{ encrypted, kmsKeyId } for the copies; a kmsKeyId needs encrypted: true.",
-  tags: "At most 20 tags; keys 1–128 characters, not starting with acs: or aliyun; values 0–128 characters.",
+  tags: "At most 19 tags (the provider keeps one of the 20 a policy holds); keys 1–128, values 0–128 characters.",
   resourceGroupId: "Resource group, rg-…; changing it replaces the policy.",
   adoptPolicyId: "Id of an existing policy (sp-…) to adopt instead of creating one.",
   deleteAdoptedPolicyOnDestroy: "Required with adoptPolicyId: whether destroying the plan deletes it.",
@@ -108,7 +108,9 @@ export class BackupPlanError extends Error {
   }
 }
 
-const planFileSchema = z.strictObject(
+const PLAN_FIELDS = ["$schema", "policies"];
+
+const planFileSchema = z.object(
   {
     $schema: z
       .string({ error: (issue) => `${describeValue(issue.input)} is not allowed; a URL or path` })
@@ -120,20 +122,20 @@ const planFileSchema = z.strictObject(
           : `${describeValue(issue.input)} is not allowed; a map of policy keys to policies`,
     }),
   },
-  {
-    error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown field; ${PLAN_FIELDS_RULE}`
-        : `${describeValue(issue.input)} is not allowed; ${PLAN_FIELDS_RULE}`,
-  },
+  { error: (issue) => `${describeValue(issue.input)} is not allowed; ${PLAN_FIELDS_RULE}` },
 );
 
 /** Validates plan data (already parsed from YAML or JSON, or written in code); `source` names it in errors. */
 export function parseBackupPlan(data: unknown, source: string): BackupPlanSpec {
+  const failures: ValidationFailure[] = unknownPlanFields(data);
   const file = planFileSchema.safeParse(data);
-  if (!file.success) throw new BackupPlanError(source, file.error.issues.flatMap(failuresOfPlanIssue));
-
-  const failures: ValidationFailure[] = [];
+  if (!file.success) {
+    const fileFailures = file.error.issues.map((issue) => ({
+      property: formatPropertyPath(issue.path),
+      reason: issue.message,
+    }));
+    throw new BackupPlanError(source, [...fileFailures, ...failures]);
+  }
   const policies: Record<string, PlanPolicySpec> = {};
   for (const key of Object.keys(file.data.policies).sort()) {
     const where = ["policies", key];
@@ -259,13 +261,14 @@ function within(where: readonly string[], { property, reason }: ValidationFailur
   return { property: property.startsWith("[") ? `${prefix}${property}` : `${prefix}.${property}`, reason };
 }
 
-function failuresOfPlanIssue(issue: z.core.$ZodIssue): ValidationFailure[] {
-  if (issue.code !== "unrecognized_keys")
-    return [{ property: formatPropertyPath(issue.path), reason: issue.message }];
-  return issue.keys.map((key) => ({
-    property: formatPropertyPath([...issue.path, key]),
-    reason: issue.message,
-  }));
+function unknownPlanFields(data: unknown): ValidationFailure[] {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return [];
+  return Object.keys(data)
+    .filter((field) => !PLAN_FIELDS.includes(field))
+    .map((field) => ({
+      property: formatPropertyPath([field]),
+      reason: `unknown field; ${PLAN_FIELDS_RULE}`,
+    }));
 }
 
 /**

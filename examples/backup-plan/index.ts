@@ -1,0 +1,5 @@
+import { backupPlan } from "./program";
+
+const outputs = backupPlan();
+
+export const policyIds = outputs.policyIds;
