@@ -228,8 +228,11 @@ export class BackupPlan extends pulumi.ComponentResource {
   readonly policyIds: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validated before anything is registered, so that an invalid plan changes nothing.
+    const spec =
+      "file" in args ? loadBackupPlan(args.file) : parseBackupPlan(args.plan, `BackupPlan ${name}`);
     super("alicloud-snapshot-policy:index:BackupPlan", name, {}, opts);
-    this.spec = "file" in args ? loadBackupPlan(args.file) : parseBackupPlan(args.plan, `BackupPlan ${name}`);
+    this.spec = spec;
     this.policies = {};
     this.attachments = {};
     for (const [key, { disks, ...policyInputs }] of Object.entries(this.spec.policies)) {
