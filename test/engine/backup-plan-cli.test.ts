@@ -1,0 +1,187 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import type { Stack } from "@pulumi/pulumi/automation";
+import RPCClient from "@alicloud/pop-core";
+import { startEcsEmulator, type EcsEmulator } from "../../emulator";
+import { localStack, repoRoot } from "../../scripts/local-pulumi";
+import { backupPlan } from "../../examples/backup-plan/program";
+
+// examples/backup-plan deployed with the real Pulumi CLI (Automation API, inline program, local file
+// backend) against the local ECS endpoint, then edited the way a reviewed pull request would edit it.
+
+const HANGZHOU_DISKS = ["d-bp1backup0001", "d-bp1backup0002", "d-bp1backup0003"];
+const SHANGHAI_DISKS = ["d-uf6backup0001", "d-uf6backup0002"];
+const MOVED_DISK = "d-bp1backup0002";
+
+interface PlanFile {
+  policies: Record<string, { timePoints: number[]; disks: string[] }>;
+}
+
+let emulator: EcsEmulator;
+let stateRoot: string;
+let planFile: string;
+let stack: Stack;
+const quiet = { onOutput: () => undefined };
+
+function ecs() {
+  return new RPCClient({
+    accessKeyId: emulator.accessKeyId,
+    accessKeySecret: emulator.accessKeySecret,
+    endpoint: emulator.url,
+    apiVersion: "2014-05-26",
+  });
+}
+
+async function policies(regionId: string): Promise<{ AutoSnapshotPolicyId: string; TimePoints: string }[]> {
+  const answer = (await ecs().request(
+    "DescribeAutoSnapshotPolicyEx",
+    { RegionId: regionId, PageSize: 100 },
+    { method: "POST" },
+  )) as {
+    AutoSnapshotPolicies: { AutoSnapshotPolicy: { AutoSnapshotPolicyId: string; TimePoints: string }[] };
+  };
+  return answer.AutoSnapshotPolicies.AutoSnapshotPolicy;
+}
+
+async function policyOfDisk(regionId: string, diskId: string): Promise<string> {
+  const answer = (await ecs().request(
+    "DescribeDisks",
+    { RegionId: regionId, DiskIds: JSON.stringify([diskId]) },
+    { method: "POST" },
+  )) as { Disks: { Disk: { AutoSnapshotPolicyId?: string }[] } };
+  return answer.Disks.Disk[0].AutoSnapshotPolicyId ?? "";
+}
+
+async function diskPolicies(): Promise<Record<string, string>> {
+  const regions = [
+    ...HANGZHOU_DISKS.map((diskId) => ["cn-hangzhou", diskId]),
+    ...SHANGHAI_DISKS.map((diskId) => ["cn-shanghai", diskId]),
+  ];
+  return Object.fromEntries(
+    await Promise.all(
+      regions.map(async ([regionId, diskId]) => [diskId, await policyOfDisk(regionId, diskId)]),
+    ),
+  );
+}
+
+function editPlan(edit: (plan: PlanFile) => void): void {
+  const plan = yaml.load(fs.readFileSync(planFile, "utf8")) as PlanFile;
+  edit(plan);
+  fs.writeFileSync(planFile, yaml.dump(plan));
+}
+
+async function policyIds(): Promise<Record<string, string>> {
+  return (await stack.outputs()).policyIds.value as Record<string, string>;
+}
+
+beforeAll(async () => {
+  emulator = await startEcsEmulator({
+    disks: [
+      ...HANGZHOU_DISKS.map((diskId) => ({ diskId, regionId: "cn-hangzhou" })),
+      ...SHANGHAI_DISKS.map((diskId) => ({ diskId, regionId: "cn-shanghai" })),
+    ],
+  });
+  const scratch = path.join(repoRoot(), ".pulumi-local");
+  fs.mkdirSync(scratch, { recursive: true });
+  stateRoot = fs.mkdtempSync(path.join(scratch, "backup-plan-cli-"));
+  planFile = path.join(stateRoot, "backup.yaml");
+  fs.copyFileSync(path.join(repoRoot(), "examples", "backup-plan", "backup.yaml"), planFile);
+  stack = await localStack({
+    projectName: "snapshot-backup-plan",
+    stackName: "test",
+    stateDir: stateRoot,
+    program: async () => backupPlan(),
+    config: {
+      "alicloud:region": { value: "cn-hangzhou" },
+      "alicloud:ecsEndpoint": { value: emulator.url },
+      "alicloud:accessKey": { value: emulator.accessKeyId, secret: true },
+      "alicloud:secretKey": { value: emulator.accessKeySecret, secret: true },
+      "backupPlan:file": { value: planFile },
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await emulator?.close();
+  if (stateRoot) fs.rmSync(stateRoot, { recursive: true, force: true });
+});
+
+describe("examples/backup-plan under the real CLI", () => {
+  test("up creates four policies in two regions and one attachment per disk", async () => {
+    const result = await stack.up(quiet);
+    // The stack, the BackupPlan component, 4 policies, 5 attachments.
+    expect(result.summary.resourceChanges).toEqual({ create: 11 });
+    const ids = await policyIds();
+    expect(await diskPolicies()).toEqual({
+      "d-bp1backup0001": ids["daily-hangzhou"],
+      "d-bp1backup0002": ids["daily-hangzhou"],
+      "d-bp1backup0003": ids["weekly-hangzhou"],
+      "d-uf6backup0001": ids["daily-shanghai"],
+      "d-uf6backup0002": ids["weekly-shanghai"],
+    });
+    expect(await policies("cn-hangzhou")).toHaveLength(2);
+    expect(await policies("cn-shanghai")).toHaveLength(2);
+  });
+
+  test("reordering the plan's keys and lists previews as no change", async () => {
+    editPlan((plan) => {
+      plan.policies = Object.fromEntries(Object.entries(plan.policies).reverse());
+      for (const policy of Object.values(plan.policies)) policy.disks.reverse();
+    });
+    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 11 });
+  });
+
+  test("changing one time point is one policy update", async () => {
+    editPlan((plan) => (plan.policies["weekly-shanghai"].timePoints = [4]));
+    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 10, update: 1 });
+    expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 10, update: 1 });
+    const ids = await policyIds();
+    const timePoints = Object.fromEntries(
+      (await policies("cn-shanghai")).map(({ AutoSnapshotPolicyId, TimePoints }) => [
+        AutoSnapshotPolicyId,
+        TimePoints,
+      ]),
+    );
+    expect(timePoints).toEqual({ [ids["daily-shanghai"]]: '["2"]', [ids["weekly-shanghai"]]: '["4"]' });
+  });
+
+  test("moving a disk to another policy never leaves it without one", async () => {
+    editPlan((plan) => {
+      const daily = plan.policies["daily-hangzhou"];
+      daily.disks = daily.disks.filter((diskId) => diskId !== MOVED_DISK);
+      plan.policies["weekly-hangzhou"].disks.push(MOVED_DISK);
+    });
+    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 10, create: 1, delete: 1 });
+
+    // Answer every Apply late, so that a Cancel running alongside it would land first.
+    emulator.addFault({ action: "ApplyAutoSnapshotPolicy", delayMs: 1000 });
+    const firstRequest = emulator.requests.length;
+    try {
+      expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 10, create: 1, delete: 1 });
+    } finally {
+      emulator.clearFaults();
+    }
+
+    const ids = await policyIds();
+    const touchingMovedDisk = emulator.requests
+      .slice(firstRequest)
+      .filter(({ action }) => action === "ApplyAutoSnapshotPolicy" || action === "CancelAutoSnapshotPolicy")
+      .filter(({ params }) => (JSON.parse(params.diskIds) as string[]).includes(MOVED_DISK))
+      .map(({ action, params, status }) => [action, params.autoSnapshotPolicyId, status]);
+    expect(touchingMovedDisk).toEqual([
+      ["ApplyAutoSnapshotPolicy", ids["weekly-hangzhou"], 200],
+      // After the Apply, and naming the old policy, which the disk no longer carries: no effect.
+      ["CancelAutoSnapshotPolicy", ids["daily-hangzhou"], 200],
+    ]);
+    expect(await policyOfDisk("cn-hangzhou", MOVED_DISK)).toBe(ids["weekly-hangzhou"]);
+    expect(await policyOfDisk("cn-hangzhou", "d-bp1backup0001")).toBe(ids["daily-hangzhou"]);
+  });
+
+  test("destroy removes every policy and leaves no disk with one", async () => {
+    await stack.destroy(quiet);
+    expect(await policies("cn-hangzhou")).toEqual([]);
+    expect(await policies("cn-shanghai")).toEqual([]);
+    expect(Object.values(await diskPolicies())).toEqual(["", "", "", "", ""]);
+  });
+});
