@@ -20,7 +20,18 @@ if command -v pulumi >/dev/null 2>&1; then
   echo "pulumi: using $(command -v pulumi) ($(pulumi version))" >&2
   exit 0
 fi
+# The official distribution ships the dynamic-provider plugin next to the CLI; so do we (it is a
+# script in @pulumi/pulumi), so that the CLI finds it as a bundled plugin.
+bundle_dynamic_provider_plugin() {
+  local plugin
+  plugin="$(dirname "$0")/../node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  if [ -f "$plugin" ] && [ ! -e "$root/bin/pulumi-resource-pulumi-nodejs" ]; then
+    cp "$plugin" "$root/bin/pulumi-resource-pulumi-nodejs"
+  fi
+}
+
 if [ -x "$root/bin/pulumi" ]; then
+  bundle_dynamic_provider_plugin
   echo "pulumi: using $root/bin/pulumi ($("$root/bin/pulumi" version))" >&2
   exit 0
 fi
@@ -64,4 +75,5 @@ start=$(date +%s)
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 )
 mv "$root/bin/pulumi.tmp" "$root/bin/pulumi"
+bundle_dynamic_provider_plugin
 echo "pulumi: built $("$root/bin/pulumi" version) in $(($(date +%s) - start))s" >&2

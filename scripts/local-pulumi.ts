@@ -6,7 +6,8 @@ import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulum
 /*
  * Runs Pulumi programs with the real CLI (through the Automation API, inline programs) on a local
  * file backend. Inline programs need no Node language host; the CLI starts the dynamic-provider
- * plugin `pulumi-resource-pulumi-nodejs`, a script shipped in @pulumi/pulumi, found on PATH.
+ * plugin `pulumi-resource-pulumi-nodejs`, a script shipped in @pulumi/pulumi: bundled next to the CLI
+ * (scripts/ensure-pulumi.sh puts it there) or, failing that, found on PATH.
  */
 
 export const CLI_VERSION = "3.259.0";
