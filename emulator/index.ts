@@ -6,7 +6,7 @@ import { newPolicyId } from "./actions/policies";
 import { type AccountStatus, type Controls, controlRoute, type SeedDisk } from "./control";
 import { FaultSet, type FaultRule } from "./faults";
 import { isKnownRegion } from "./regions";
-import { handleRequest, type RequestRecord, SerialQueue, type Service } from "./server";
+import { handleRequest, type RequestRecord, type Service } from "./server";
 import { NonceCache } from "./signature";
 import { openStore } from "./store";
 
@@ -54,14 +54,12 @@ function generatedCredentials(): EmulatorCredentials {
 export async function startEcsEmulator(options: EmulatorOptions = {}): Promise<EcsEmulator> {
   const credentials = options.credentials?.length ? options.credentials : [generatedCredentials()];
   const store = openStore(options.statePath);
-  const writes = new SerialQueue();
   const service: Service = {
     context: {
       state: store.load(),
       switches: { notEnoughBalance: false, snapshotServiceUnavailable: false, unsupportedRegions: new Set() },
     },
     store,
-    writes,
     secrets: new Map(credentials.map((pair) => [pair.accessKeyId, pair.accessKeySecret])),
     nonces: new NonceCache(),
     faults: new FaultSet(),
@@ -69,7 +67,7 @@ export async function startEcsEmulator(options: EmulatorOptions = {}): Promise<E
   };
   const { state, switches } = service.context;
 
-  const persist = (): Promise<void> => writes.run(() => store.save(state));
+  const persist = (): Promise<void> => store.save(state);
   let persistFailure: unknown;
   const persistInBackground = (): void => {
     persist().catch((error: unknown) => (persistFailure ??= error));
@@ -155,7 +153,7 @@ export async function startEcsEmulator(options: EmulatorOptions = {}): Promise<E
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await writes.run(() => undefined);
+      await persist();
       server.closeAllConnections();
       await stopped;
       if (persistFailure !== undefined) throw persistFailure;

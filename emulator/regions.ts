@@ -1,4 +1,4 @@
-/** The regions the local endpoint knows, with the short code real resource ids carry (`sp-bp1…` in Hangzhou). */
+/** The regions the local endpoint knows, with the code real resource ids carry (`sp-bp1…` in Hangzhou). */
 export const REGIONS: readonly { regionId: string; localName: string; idCode: string }[] = [
   { regionId: "cn-qingdao", localName: "华北1（青岛）", idCode: "m5e" },
   { regionId: "cn-beijing", localName: "华北2（北京）", idCode: "2ze" },

@@ -21,21 +21,9 @@ export interface RequestRecord {
   dropped?: boolean;
 }
 
-/** Runs work one piece at a time, in call order. */
-export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T> | T): Promise<T> {
-    const result = this.tail.then(work);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 export interface Service {
   context: ActionContext;
   store: Store;
-  writes: SerialQueue;
   secrets: ReadonlyMap<string, string>;
   nonces: NonceCache;
   faults: FaultSet;
@@ -83,11 +71,9 @@ export async function handleRequest(
 
     const operation = action.validate(new Params(params));
 
-    const result = await service.writes.run(async () => {
-      const output = operation(service.context);
-      if (action.mutates) await service.store.save(service.context.state);
-      return output;
-    });
+    // Operations are synchronous, so mutations never interleave; answer once the change is durable.
+    const result = operation(service.context);
+    if (action.mutates) await service.store.save(service.context.state);
 
     if (fault?.dropResponse) {
       Object.assign(record, { status: 200, dropped: true });

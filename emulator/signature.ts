@@ -149,7 +149,8 @@ function checkAcs3(
     signedHeaderList,
     payloadHash,
   ].join("\n");
-  const stringToSign = `ACS3-HMAC-SHA256\n${crypto.createHash("sha256").update(canonicalRequest).digest("hex")}`;
+  const canonicalHash = crypto.createHash("sha256").update(canonicalRequest).digest("hex");
+  const stringToSign = `ACS3-HMAC-SHA256\n${canonicalHash}`;
   const expected = crypto.createHmac("sha256", secret).update(stringToSign).digest("hex");
   if (!constantTimeEqual(expected, signature)) throw EcsError.signatureDoesNotMatch();
   return { accessKeyId, timestamp, nonce };

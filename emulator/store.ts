@@ -37,7 +37,7 @@ export interface EcsState {
   disks: Record<string, DiskRecord>;
 }
 
-/** Where the state lives. `save` resolves once the state passed in is durable. */
+/** Where the state lives. `save` resolves once every change made before the call is durable. */
 export interface Store {
   load(): EcsState;
   save(state: EcsState): Promise<void>;
@@ -57,8 +57,16 @@ export class MemoryStore implements Store {
   async save(): Promise<void> {}
 }
 
-/** Writes the whole state to one JSON file: a temporary file, fsync, then rename over the old one. */
+/**
+ * Writes the whole state to one JSON file: a temporary file, fsync, then rename over the old one.
+ * Saves are group-committed: callers that arrive while a write runs share the next write, which
+ * serializes the state as it is when that write starts, so it holds every change made before the call.
+ */
 export class FileStore implements Store {
+  private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private latest: EcsState | undefined;
+  private writing = false;
+
   constructor(private readonly filePath: string) {}
 
   load(): EcsState {
@@ -73,8 +81,28 @@ export class FileStore implements Store {
     return { policies: parsed.policies ?? {}, disks: parsed.disks ?? {} };
   }
 
-  async save(state: EcsState): Promise<void> {
-    const text = JSON.stringify(state);
+  save(state: EcsState): Promise<void> {
+    this.latest = state;
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    if (!this.writing) void this.writeWhileWaiting();
+    return done;
+  }
+
+  private async writeWhileWaiting(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0);
+      try {
+        await this.write(JSON.stringify(this.latest));
+        for (const waiter of batch) waiter.resolve();
+      } catch (error) {
+        for (const waiter of batch) waiter.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+
+  private async write(text: string): Promise<void> {
     await fs.promises.mkdir(path.dirname(this.filePath), { recursive: true });
     const temporary = `${this.filePath}.${process.pid}.tmp`;
     const handle = await fs.promises.open(temporary, "w");

@@ -3,7 +3,10 @@ import type { Params } from "./params";
 import { isKnownRegion } from "./regions";
 
 export const MAX_TAGS_PER_RESOURCE = 20;
-/** The ModifyEx and Chinese Create documents say 65536, the English Create document 65535: both calls take 65536. */
+/**
+ * The ModifyEx and Chinese Create documents say 65536, the English Create document 65535:
+ * both calls take 65536.
+ */
 const MAX_RETENTION_DAYS = 65536;
 const MAX_COPIED_RETENTION_DAYS = 65535;
 const LOCAL_DISK_CATEGORIES = new Set([
