@@ -15,7 +15,10 @@ export const CLI_VERSION = "3.259.0";
 export function repoRoot(): string {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "alicloud-snapshot-policy") {
+    if (
+      fs.existsSync(manifest) &&
+      JSON.parse(fs.readFileSync(manifest, "utf8")).name === "alicloud-snapshot-policy"
+    ) {
       return dir;
     }
   }
@@ -33,7 +36,9 @@ export async function findPulumiCli(): Promise<PulumiCommand> {
   const home = process.env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi");
   const installed = path.join(home, "versions", CLI_VERSION);
   if (!fs.existsSync(path.join(installed, "bin", "pulumi"))) {
-    throw new Error(`no Pulumi CLI found: run 'bash scripts/ensure-pulumi.sh' (builds or finds it), or install it`);
+    throw new Error(
+      `no Pulumi CLI found: run 'bash scripts/ensure-pulumi.sh' (builds or finds it), or install it`,
+    );
   }
   return PulumiCommand.get({ root: installed });
 }

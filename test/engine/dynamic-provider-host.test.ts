@@ -44,14 +44,23 @@ test("check at preview accepts unknown values and calls nothing", async () => {
 });
 
 test("check names the input and what is allowed", async () => {
-  const { failures } = await policyHost.check("p", {}, { timePoints: [1, 24], repeatWeekdays: [8], retentionDays: 0 });
+  const { failures } = await policyHost.check(
+    "p",
+    {},
+    { timePoints: [1, 24], repeatWeekdays: [8], retentionDays: 0 },
+  );
   const properties = failures.map((f) => f.property).sort();
   expect(properties).toEqual(["repeatWeekdays[0]", "retentionDays", "timePoints[1]"]);
   expect(failures.find((f) => f.property === "timePoints[1]")!.reason).toMatch(/0.23/);
 });
 
 test("configure, check, diff, create, read, update, delete: a policy and its attachment", async () => {
-  const declared = { autoSnapshotPolicyName: "host-daily", timePoints: ["13", 1, 1], repeatWeekdays: [1, 3], retentionDays: 7 };
+  const declared = {
+    autoSnapshotPolicyName: "host-daily",
+    timePoints: ["13", 1, 1],
+    repeatWeekdays: [1, 3],
+    retentionDays: 7,
+  };
   const checked = await policyHost.check("p", {}, declared);
   expect(checked.failures).toEqual([]);
   expect(checked.inputs.timePoints).toEqual([1, 13]);
@@ -59,12 +68,22 @@ test("configure, check, diff, create, read, update, delete: a policy and its att
 
   const created = await policyHost.create("p", checked.inputs);
   expect(created.id).toMatch(/^sp-/);
-  expect(created.outputs).toMatchObject({ autoSnapshotPolicyId: created.id, timePoints: [1, 13], status: "Normal" });
+  expect(created.outputs).toMatchObject({
+    autoSnapshotPolicyId: created.id,
+    timePoints: [1, 13],
+    status: "Normal",
+  });
 
   const recheck = await policyHost.check("p", checked.inputs, declared);
-  expect(await policyHost.diff("p", created.id, created.outputs, recheck.inputs)).toMatchObject({ changes: "none" });
+  expect(await policyHost.diff("p", created.id, created.outputs, recheck.inputs)).toMatchObject({
+    changes: "none",
+  });
 
-  const attachmentChecked = await attachmentHost.check("a", {}, { autoSnapshotPolicyId: created.id, diskIds: DISKS });
+  const attachmentChecked = await attachmentHost.check(
+    "a",
+    {},
+    { autoSnapshotPolicyId: created.id, diskIds: DISKS },
+  );
   expect(attachmentChecked.failures).toEqual([]);
   const attached = await attachmentHost.create("a", attachmentChecked.inputs);
   expect(attached.outputs.diskIds).toEqual(DISKS);
@@ -91,7 +110,12 @@ test("configure, check, diff, create, read, update, delete: a policy and its att
 
 test("a provider error reaches the engine with the API code and RequestId", async () => {
   const checked = await policyHost.check("q", {}, { timePoints: [3], repeatWeekdays: [1], retentionDays: 3 });
-  emulator.addFault({ action: "CreateAutoSnapshotPolicy", times: 1, status: 403, code: "InvalidAccountStatus.NotEnoughBalance" });
+  emulator.addFault({
+    action: "CreateAutoSnapshotPolicy",
+    times: 1,
+    status: 403,
+    code: "InvalidAccountStatus.NotEnoughBalance",
+  });
   await expect(policyHost.create("q", checked.inputs)).rejects.toThrow(
     /CreateAutoSnapshotPolicy failed: 403 InvalidAccountStatus.NotEnoughBalance: .*RequestId/,
   );

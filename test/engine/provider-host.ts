@@ -76,7 +76,10 @@ export class ProviderHost {
       });
       child.once("exit", (code) => reject(new Error(`provider host exited with ${code}: ${stderr}`)));
     });
-    const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const client = new providerRpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
     return new ProviderHost(child, client, serializedProvider, type);
   }
 
@@ -102,12 +105,10 @@ export class ProviderHost {
     const response = await this.invoke("check", request);
     return {
       inputs: response.getInputs().toJavaScript(),
-      failures: response
-        .getFailuresList()
-        .map((f: { getProperty(): string; getReason(): string }) => ({
-          property: f.getProperty(),
-          reason: f.getReason(),
-        })),
+      failures: response.getFailuresList().map((f: { getProperty(): string; getReason(): string }) => ({
+        property: f.getProperty(),
+        reason: f.getReason(),
+      })),
     };
   }
 

@@ -61,7 +61,9 @@ async function describePolicies(): Promise<{ AutoSnapshotPolicyId: string; TimeP
     "DescribeAutoSnapshotPolicyEx",
     { RegionId: REGION, PageSize: 100 },
     { method: "POST" },
-  )) as { AutoSnapshotPolicies: { AutoSnapshotPolicy: { AutoSnapshotPolicyId: string; TimePoints: string }[] } };
+  )) as {
+    AutoSnapshotPolicies: { AutoSnapshotPolicy: { AutoSnapshotPolicyId: string; TimePoints: string }[] };
+  };
   return answer.AutoSnapshotPolicies.AutoSnapshotPolicy;
 }
 
@@ -93,7 +95,10 @@ describe("a stack's life under the real CLI", () => {
           retentionDays: 14,
           tags: { team: "platform" },
         });
-        const attachment = new PolicyAttachment("nightly-disks", { autoSnapshotPolicyId: policy.id, diskIds: DISKS });
+        const attachment = new PolicyAttachment("nightly-disks", {
+          autoSnapshotPolicyId: policy.id,
+          diskIds: DISKS,
+        });
         return { policyId: policy.id, disks: attachment.diskIds };
       },
     });
@@ -191,9 +196,10 @@ describe("the examples deploy and destroy on the local endpoint", () => {
     });
     const up = await stack.up({ onOutput: () => undefined });
     expect(up.summary.result).toBe("succeeded");
-    expect((await stack.up({ onOutput: () => undefined })).summary.resourceChanges).not.toHaveProperty("update");
+    expect((await stack.up({ onOutput: () => undefined })).summary.resourceChanges).not.toHaveProperty(
+      "update",
+    );
     await stack.destroy({ onOutput: () => undefined });
     expect(await describePolicies()).toEqual([]);
   });
 });
-
