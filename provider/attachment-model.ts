@@ -43,7 +43,8 @@ export function union(...lists: Iterable<string>[]): string[] {
 /**
  * Old outputs against new checked inputs. Only what the cloud holds counts: a new region replaces
  * the attachment (disks belong to one region), a new policy or disk list updates it in place;
- * batchSize and takeOverDisks change how the next operation runs, not the cloud, so alone they are no change.
+ * batchSize, takeOverDisks and handedOffDiskIds change how the next operation runs, not the cloud, so
+ * alone they are no change.
  */
 export function diffAttachment(
   olds: Record<string, unknown>,
@@ -71,18 +72,38 @@ function sameIdSet(a: readonly string[], b: readonly string[]): boolean {
   return left.length === right.length && left.every((id, index) => id === right[index]);
 }
 
+export interface UpdatePlan {
+  /** Removed disks that lose the old policy. */
+  cancel: string[];
+  /** Removed disks that another attachment takes over: dropped from the state with no call. */
+  handOver: string[];
+  /** Disks that need the new policy. */
+  apply: string[];
+}
+
 /**
  * The calls an update needs. Removed disks lose the old policy (Cancel names it, so a disk moved to
- * another policy meanwhile is left alone). A new policy is applied to every kept disk without
- * cancelling first: Apply replaces a disk's policy, so no disk is ever without one.
+ * another policy meanwhile is left alone), except those handed off: the other attachment's Apply
+ * replaces the policy whether it runs before or after this update, so a moved disk always has one.
+ * A new policy is applied to every kept disk without cancelling first: Apply replaces a disk's policy,
+ * so no disk is ever without one.
  */
-export function planUpdate(old: Membership, next: Membership): { cancel: string[]; apply: string[] } {
-  const cancel = difference(old.diskIds, next.diskIds);
+export function planUpdate(
+  old: Membership,
+  next: Membership,
+  handedOffDiskIds: readonly string[] = [],
+): UpdatePlan {
+  const removed = difference(old.diskIds, next.diskIds);
+  const handedOff = new Set(handedOffDiskIds);
   const apply =
     old.autoSnapshotPolicyId === next.autoSnapshotPolicyId
       ? difference(next.diskIds, old.diskIds)
       : sortedUnique(next.diskIds);
-  return { cancel, apply };
+  return {
+    cancel: removed.filter((diskId) => !handedOff.has(diskId)),
+    handOver: removed.filter((diskId) => handedOff.has(diskId)),
+    apply,
+  };
 }
 
 /**

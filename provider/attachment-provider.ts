@@ -26,7 +26,14 @@ import { formatFailures, validateInputs } from "./validation";
 type Props = Record<string, unknown>;
 type AttachmentInputs = Known<PolicyAttachmentInputs> & { regionId: string };
 
-const INPUT_KEYS = ["regionId", "autoSnapshotPolicyId", "diskIds", "batchSize", "takeOverDisks"] as const;
+const INPUT_KEYS = [
+  "regionId",
+  "autoSnapshotPolicyId",
+  "diskIds",
+  "batchSize",
+  "takeOverDisks",
+  "handedOffDiskIds",
+] as const;
 // Reads are safe to run side by side; writes go one batch at a time so that a failure stops at a known point.
 const DESCRIBE_CONCURRENCY = 4;
 
@@ -74,6 +81,7 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
   const plan = planUpdate(
     { autoSnapshotPolicyId: oldPolicyId, diskIds: oldDiskIds },
     { autoSnapshotPolicyId: inputs.autoSnapshotPolicyId, diskIds: inputs.diskIds },
+    inputs.handedOffDiskIds,
   );
   if (plan.cancel.length === 0 && plan.apply.length === 0) return { outs: outputs(inputs, inputs.diskIds) };
 
@@ -98,9 +106,13 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
     inputs.batchSize,
   );
   if (cancelled.error !== undefined) {
-    throw partial(cancelled.error, oldPolicyId, difference(oldDiskIds, cancelled.diskIds));
+    throw partial(
+      cancelled.error,
+      oldPolicyId,
+      difference(oldDiskIds, [...plan.handOver, ...cancelled.diskIds]),
+    );
   }
-  const kept = difference(oldDiskIds, plan.cancel);
+  const kept = difference(oldDiskIds, [...plan.handOver, ...plan.cancel]);
   const applied = await applyInBatches(client, inputs, toApply);
   if (applied.error !== undefined) {
     // During a policy move the disks not yet moved still carry the old policy, so the state keeps the
@@ -157,6 +169,7 @@ function outputs(inputs: AttachmentInputs, diskIds: readonly string[]): Props {
     missingDiskIds: [],
     batchSize: inputs.batchSize,
     takeOverDisks: inputs.takeOverDisks,
+    handedOffDiskIds: inputs.handedOffDiskIds,
   });
 }
 

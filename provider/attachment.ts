@@ -12,6 +12,8 @@ export interface PolicyAttachmentArgs {
   batchSize?: pulumi.Input<number>;
   /** Take disks that already carry another policy (a disk holds one); default false: such disks fail the create. */
   takeOverDisks?: pulumi.Input<boolean>;
+  /** Disks removed from diskIds that another attachment takes over: not cancelled, so they never have no policy; set by BackupPlan. */
+  handedOffDiskIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** Applies one automatic snapshot policy to a set of disks in one region. */

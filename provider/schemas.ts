@@ -217,10 +217,11 @@ export const policyIdSchema = patternInput(
 const diskIdSchema = patternInput(/^d-[a-z0-9]+$/, "a disk id such as d-bp14k9cxvr5uzy54");
 const resourceGroupIdSchema = patternInput(/^rg-[a-z0-9]+$/, "a resource group id such as rg-aek2kkmhmhs");
 
-const diskIdsSchema = z
-  .array(orUnknown(diskIdSchema), {
-    error: (issue) => notAllowed(issue.input, "a list of one or more disk ids such as d-bp14k9cxvr5uzy54"),
-  })
+function diskIdList(allowed: string) {
+  return z.array(orUnknown(diskIdSchema), { error: (issue) => notAllowed(issue.input, allowed) });
+}
+
+const diskIdsSchema = diskIdList("a list of one or more disk ids such as d-bp14k9cxvr5uzy54")
   .min(1, { error: "an empty list is not allowed; one or more disk ids such as d-bp14k9cxvr5uzy54" })
   .superRefine((diskIds, ctx) => {
     const firstIndex = new Map<string, number>();
@@ -238,6 +239,10 @@ const diskIdsSchema = z
     });
   })
   .transform(sortedSet<string>);
+
+const handedOffDiskIdsSchema = diskIdList("a list of disk ids such as d-bp14k9cxvr5uzy54").transform(
+  sortedSet<string>,
+);
 
 /** A resource's inputs: unknown names are rejected so that a misspelt input is not silently ignored. */
 function inputsObject<Shape extends z.ZodRawShape>(shape: Shape) {
@@ -314,6 +319,7 @@ export const policyAttachmentInputsSchema = inputsObject({
     ),
   ).default(MAX_APPLY_BATCH_SIZE),
   takeOverDisks: orUnknown(booleanInput).default(false),
+  handedOffDiskIds: orUnknown(handedOffDiskIdsSchema).default([]),
 });
 
 export type AutoSnapshotPolicyInputs = z.infer<typeof autoSnapshotPolicyInputsSchema>;

@@ -138,6 +138,7 @@ describe.each([1, 150, 2500])("%i disks", (count) => {
       missingDiskIds: [],
       batchSize: 100,
       takeOverDisks: false,
+      handedOffDiskIds: [],
     });
     await expectPolicy(diskIds, policyId);
     id = result.id;
@@ -198,6 +199,7 @@ describe("check", () => {
       diskIds: ["d-a", "d-b"],
       batchSize: 100,
       takeOverDisks: false,
+      handedOffDiskIds: [],
     });
   });
 
@@ -448,6 +450,74 @@ describe("takeOverDisks", () => {
     const created = await provider.create(inputs);
     expect(created.outs.takeOverDisks).toBe(true);
     await expectPolicy(diskIds, policyId);
+  });
+});
+
+describe("handedOffDiskIds", () => {
+  it("an update cancels a plain removed disk but not a handed-off one, which the other side's Apply then moves", async () => {
+    const [losingPolicy, gainingPolicy] = [await createPolicy(), await createPolicy()];
+    const [handedOff, dropped, kept, gainingDisk] = newDisks(4);
+    const losing = await provider.create(
+      await checked({
+        regionId: REGION,
+        autoSnapshotPolicyId: losingPolicy,
+        diskIds: [handedOff, dropped, kept],
+      }),
+    );
+    const gaining = await provider.create(
+      await checked({ regionId: REGION, autoSnapshotPolicyId: gainingPolicy, diskIds: [gainingDisk] }),
+    );
+
+    // The losing side runs first: the worse of the two orders the engine may choose.
+    const losingInputs = await checked({
+      regionId: REGION,
+      autoSnapshotPolicyId: losingPolicy,
+      diskIds: [kept],
+      handedOffDiskIds: [handedOff, gainingDisk],
+    });
+    expect(await provider.diff!(losing.id, losing.outs, losingInputs)).toEqual({ changes: true });
+    const mark = emulator.requests.length;
+    const updated = await provider.update!(losing.id, losing.outs, losingInputs);
+    const writes = emulator.requests
+      .slice(mark)
+      .filter(({ action }) => action !== "DescribeDisks")
+      .map(({ action, params }) => [action, params.autoSnapshotPolicyId, JSON.parse(params.diskIds)]);
+    expect(writes).toEqual([["CancelAutoSnapshotPolicy", losingPolicy, [dropped]]]);
+    expect(updated.outs).toMatchObject({ diskIds: [kept], handedOffDiskIds: [handedOff, gainingDisk] });
+    expect(await policiesOf([handedOff, dropped, kept])).toEqual({
+      [handedOff]: losingPolicy,
+      [dropped]: "",
+      [kept]: losingPolicy,
+    });
+
+    const gainingInputs = await checked({
+      regionId: REGION,
+      autoSnapshotPolicyId: gainingPolicy,
+      diskIds: [gainingDisk, handedOff],
+      takeOverDisks: true,
+      handedOffDiskIds: [kept],
+    });
+    const moved = await counting(() => provider.update!(gaining.id, gaining.outs, gainingInputs));
+    expect(moved.calls).toEqual({ DescribeDisks: 1, ApplyAutoSnapshotPolicy: 1 });
+    expect(await policiesOf([handedOff, kept])).toEqual({ [handedOff]: gainingPolicy, [kept]: losingPolicy });
+  });
+
+  it("a change of handedOffDiskIds alone diffs as no change and makes no call", async () => {
+    const policyId = await createPolicy();
+    const diskIds = newDisks(2);
+    const created = await provider.create(
+      await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds }),
+    );
+    const inputs = await checked({
+      regionId: REGION,
+      autoSnapshotPolicyId: policyId,
+      diskIds,
+      handedOffDiskIds: ["d-elsewhere"],
+    });
+    expect(await provider.diff!(created.id, created.outs, inputs)).toEqual({ changes: false });
+    const { result, calls } = await counting(() => provider.update!(created.id, created.outs, inputs));
+    expect(calls).toEqual({});
+    expect(result.outs).toEqual({ ...created.outs, handedOffDiskIds: ["d-elsewhere"] });
   });
 });
 

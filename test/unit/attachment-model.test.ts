@@ -61,6 +61,7 @@ describe("diffAttachment", () => {
     missingDiskIds: [],
     batchSize: 100,
     takeOverDisks: false,
+    handedOffDiskIds: [],
     __provider: "old provider text",
   };
 
@@ -68,6 +69,14 @@ describe("diffAttachment", () => {
     const news = { ...olds, diskIds: ["d-2", "d-1"], batchSize: 10, takeOverDisks: true, __provider: "new" };
     expect(diffAttachment(olds, news)).toEqual({ changes: false });
   });
+
+  it.each([[["d-3"]], [["d-3", UNKNOWN]], [UNKNOWN], [[]]])(
+    "sees no change when only handedOffDiskIds differ (%j): they alter nothing in the cloud",
+    (handedOffDiskIds) => {
+      const before = { ...olds, handedOffDiskIds: ["d-4"] };
+      expect(diffAttachment(before, { ...before, handedOffDiskIds })).toEqual({ changes: false });
+    },
+  );
 
   it("replaces on a new or unknown region", () => {
     expect(diffAttachment(olds, { ...olds, regionId: "cn-beijing" })).toEqual({
@@ -106,7 +115,27 @@ describe("planUpdate", () => {
         { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1", "d-2", "d-3"] },
         { autoSnapshotPolicyId: "sp-a", diskIds: ["d-2", "d-3", "d-4"] },
       ),
-    ).toEqual({ cancel: ["d-1"], apply: ["d-4"] });
+    ).toEqual({ cancel: ["d-1"], handOver: [], apply: ["d-4"] });
+  });
+
+  it("hands over removed disks that another attachment takes, and cancels the other removed ones", () => {
+    expect(
+      planUpdate(
+        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1", "d-2", "d-3"] },
+        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-3", "d-4"] },
+        ["d-2", "d-4", "d-9"],
+      ),
+    ).toEqual({ cancel: ["d-1"], handOver: ["d-2"], apply: ["d-4"] });
+  });
+
+  it("hands over removed disks during a policy change too", () => {
+    expect(
+      planUpdate(
+        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1", "d-2"] },
+        { autoSnapshotPolicyId: "sp-b", diskIds: ["d-1"] },
+        ["d-2"],
+      ),
+    ).toEqual({ cancel: [], handOver: ["d-2"], apply: ["d-1"] });
   });
 
   it("moves every kept disk to a new policy without cancelling it", () => {
@@ -115,12 +144,12 @@ describe("planUpdate", () => {
         { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1", "d-2"] },
         { autoSnapshotPolicyId: "sp-b", diskIds: ["d-2", "d-1"] },
       ),
-    ).toEqual({ cancel: [], apply: ["d-1", "d-2"] });
+    ).toEqual({ cancel: [], handOver: [], apply: ["d-1", "d-2"] });
   });
 
   it("plans nothing when nothing changed", () => {
     const membership = { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1"] };
-    expect(planUpdate(membership, membership)).toEqual({ cancel: [], apply: [] });
+    expect(planUpdate(membership, membership, ["d-1"])).toEqual({ cancel: [], handOver: [], apply: [] });
   });
 });
 

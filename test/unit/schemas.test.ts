@@ -462,6 +462,8 @@ describe("unknown values at preview never fail and are kept as they are", () => 
     ["a disk id", { diskIds: ["d-b", UNKNOWN, "d-a", UNKNOWN] }],
     ["batchSize", { batchSize: UNKNOWN }],
     ["takeOverDisks", { takeOverDisks: UNKNOWN }],
+    ["handedOffDiskIds", { handedOffDiskIds: UNKNOWN }],
+    ["a handed-off disk id", { handedOffDiskIds: ["d-b", UNKNOWN, "d-a", UNKNOWN] }],
   ])("PolicyAttachment %s", (_, change) => {
     expect(acceptedAttachment({ ...attachment, ...change })).toMatchObject(change);
   });
@@ -503,6 +505,18 @@ describe("PolicyAttachment inputs", () => {
       /^"true" is not allowed; true or false$/,
     ],
     ["a misspelt input", { diskId: ["d-a1"] }, "diskId", /^unknown input; did you mean diskIds\?$/],
+    [
+      "handedOffDiskIds not a list",
+      { handedOffDiskIds: "d-a1" },
+      "handedOffDiskIds",
+      /^"d-a1" is not allowed; a list of disk ids such as d-/,
+    ],
+    [
+      "a bad handed-off disk prefix",
+      { handedOffDiskIds: ["d-a1", "i-b2"] },
+      "handedOffDiskIds[1]",
+      /^"i-b2" is not allowed; a disk id such as d-/,
+    ],
   ])("%s", (_, change, property, reason) => {
     expect(failuresOf(checkAttachment({ ...attachment, ...change }))).toEqual([
       { property, reason: expect.stringMatching(reason) },
@@ -516,6 +530,12 @@ describe("PolicyAttachment inputs", () => {
     ["batchSize 100", { batchSize: 100 }, { batchSize: 100 }],
     ["batchSize as text", { batchSize: "50" }, { batchSize: 50 }],
     ["takeOverDisks", { takeOverDisks: true }, { takeOverDisks: true }],
+    ["no handed-off disks", { handedOffDiskIds: [] }, { handedOffDiskIds: [] }],
+    [
+      "handed-off disks, sorted and de-duplicated",
+      { handedOffDiskIds: ["d-c3", "d-a1", "d-c3"] },
+      { handedOffDiskIds: ["d-a1", "d-c3"] },
+    ],
   ])("%s", (_, change, expected) => {
     expect(acceptedAttachment({ ...attachment, ...change })).toMatchObject(expected);
   });
@@ -525,6 +545,7 @@ describe("PolicyAttachment inputs", () => {
       ...attachment,
       batchSize: 100,
       takeOverDisks: false,
+      handedOffDiskIds: [],
     });
   });
 });
