@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { z } from "zod";
 import { PolicyAttachment } from "./attachment";
+import { difference } from "./attachment-model";
 import { AutoSnapshotPolicy, type AutoSnapshotPolicyArgs } from "./policy";
 import {
   autoSnapshotPolicyInputsSchema,
@@ -202,28 +203,26 @@ export type BackupPlanArgs =
 
 /**
  * Creates the policies and attachments a plan describes: for policy key `k`, the AutoSnapshotPolicy
- * `${name}-${k}` and, for each of its disks `d`, the PolicyAttachment `${name}-${k}-${d}`.
+ * `${name}-${k}` and, when it lists disks, the PolicyAttachment `${name}-${k}-disks` with all of them
+ * (Apply in batches of 100).
  *
- * Why one attachment per disk: moving a disk between policies must never leave it without a policy.
- * With one attachment per policy, a move is two updates (Apply on the gaining side, Cancel on the
- * losing side) that the engine runs in an order the program cannot choose without knowing the previous
- * plan, and a swap of two disks needs both Applies before both Cancels, which no order of two
- * Apply+Cancel updates gives. With one attachment per disk, a move is a create of the new attachment
- * (Apply, which replaces the old policy on the disk in one call) and a delete of the old one; the engine
- * runs deletes of resources that left the program only after every create and update has finished, and
- * that delete cancels with the old policy's id, which the service ignores for a disk now carrying
- * another policy. So the disk goes from the old policy straight to the new one.
+ * Moving a disk between policies must never leave it without a policy. A move is one update on each
+ * side, which the engine runs in either order: the gaining attachment Applies its policy (which
+ * replaces the old one in one call), and the losing attachment drops the disk without a Cancel, because
+ * each attachment's handedOffDiskIds lists the disks the plan gives to its other policies. So in either
+ * order, and for swaps too, the disk goes from the old policy straight to the new one. A disk removed
+ * from the plan altogether is in no handedOffDiskIds, so it is cancelled.
  *
  * A plan claims its disks (takeOverDisks): a listed disk that carries a policy from outside the plan is
- * moved to the plan's policy.
+ * moved to the plan's policy; this also lets the gaining side Apply before the losing side has run.
  */
 export class BackupPlan extends pulumi.ComponentResource {
   /** The plan as validated and normalised. */
   readonly spec: BackupPlanSpec;
   /** The policies, by policy key. */
   readonly policies: Record<string, AutoSnapshotPolicy>;
-  /** The attachments, by policy key, one per disk in sorted disk order. */
-  readonly attachments: Record<string, PolicyAttachment[]>;
+  /** The attachments, by policy key; a policy that lists no disks has none. */
+  readonly attachments: Record<string, PolicyAttachment>;
   /** Policy ids ("sp-…") by policy key. */
   readonly policyIds: pulumi.Output<Record<string, string>>;
 
@@ -235,21 +234,22 @@ export class BackupPlan extends pulumi.ComponentResource {
     this.spec = spec;
     this.policies = {};
     this.attachments = {};
-    for (const [key, { disks, ...policyInputs }] of Object.entries(this.spec.policies)) {
+    const plannedDisks = Object.values(spec.policies).flatMap(({ disks }) => disks ?? []);
+    for (const [key, { disks, ...policyInputs }] of Object.entries(spec.policies)) {
       const policy = new AutoSnapshotPolicy(`${name}-${key}`, policyInputs, { parent: this });
       this.policies[key] = policy;
-      this.attachments[key] = (disks ?? []).map(
-        (diskId) =>
-          new PolicyAttachment(
-            `${name}-${key}-${diskId}`,
-            {
-              regionId: policyInputs.regionId,
-              autoSnapshotPolicyId: policy.id,
-              diskIds: [diskId],
-              takeOverDisks: true,
-            },
-            { parent: this },
-          ),
+      if (disks === undefined) continue;
+      this.attachments[key] = new PolicyAttachment(
+        `${name}-${key}-disks`,
+        {
+          regionId: policyInputs.regionId,
+          autoSnapshotPolicyId: policy.id,
+          diskIds: disks,
+          takeOverDisks: true,
+          // A disk is listed by one policy only, so these are the disks of the plan's other policies.
+          handedOffDiskIds: difference(plannedDisks, disks),
+        },
+        { parent: this },
       );
     }
     this.policyIds = pulumi.all(

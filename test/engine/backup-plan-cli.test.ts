@@ -71,6 +71,37 @@ function editPlan(edit: (plan: PlanFile) => void): void {
   fs.writeFileSync(planFile, yaml.dump(plan));
 }
 
+type Write = [action: string, policyId: string, status: number, diskIds: string[]];
+
+/**
+ * Runs `up` with every Apply answered late, so that a Cancel running alongside it would land first,
+ * and returns the Apply and Cancel requests it made.
+ */
+async function upWithSlowApplies(expectedChanges: Record<string, number>): Promise<Write[]> {
+  emulator.addFault({ action: "ApplyAutoSnapshotPolicy", delayMs: 1000 });
+  const firstRequest = emulator.requests.length;
+  try {
+    expect((await stack.up(quiet)).summary.resourceChanges).toEqual(expectedChanges);
+  } finally {
+    emulator.clearFaults();
+  }
+  return emulator.requests
+    .slice(firstRequest)
+    .filter(({ action }) => action === "ApplyAutoSnapshotPolicy" || action === "CancelAutoSnapshotPolicy")
+    .map(({ action, params, status }) => [
+      action,
+      params.autoSnapshotPolicyId,
+      status,
+      JSON.parse(params.diskIds),
+    ]);
+}
+
+function writesNaming(writes: Write[], diskId: string): [string, string, number][] {
+  return writes
+    .filter(([, , , diskIds]) => diskIds.includes(diskId))
+    .map(([action, policyId, status]) => [action, policyId, status]);
+}
+
 async function policyIds(): Promise<Record<string, string>> {
   return (await stack.outputs()).policyIds.value as Record<string, string>;
 }
@@ -108,10 +139,10 @@ afterAll(async () => {
 });
 
 describe("examples/backup-plan under the real CLI", () => {
-  test("up creates four policies in two regions and one attachment per disk", async () => {
+  test("up creates four policies in two regions and one attachment per policy", async () => {
     const result = await stack.up(quiet);
-    // The stack, the BackupPlan component, 4 policies, 5 attachments.
-    expect(result.summary.resourceChanges).toEqual({ create: 11 });
+    // The stack, the BackupPlan component, 4 policies, 4 attachments.
+    expect(result.summary.resourceChanges).toEqual({ create: 10 });
     const ids = await policyIds();
     expect(await diskPolicies()).toEqual({
       "d-bp1backup0001": ids["daily-hangzhou"],
@@ -129,13 +160,13 @@ describe("examples/backup-plan under the real CLI", () => {
       plan.policies = Object.fromEntries(Object.entries(plan.policies).reverse());
       for (const policy of Object.values(plan.policies)) policy.disks.reverse();
     });
-    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 11 });
+    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 10 });
   });
 
   test("changing one time point is one policy update", async () => {
     editPlan((plan) => (plan.policies["weekly-shanghai"].timePoints = [4]));
-    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 10, update: 1 });
-    expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 10, update: 1 });
+    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 9, update: 1 });
+    expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 9, update: 1 });
     const ids = await policyIds();
     const timePoints = Object.fromEntries(
       (await policies("cn-shanghai")).map(({ AutoSnapshotPolicyId, TimePoints }) => [
@@ -146,36 +177,45 @@ describe("examples/backup-plan under the real CLI", () => {
     expect(timePoints).toEqual({ [ids["daily-shanghai"]]: '["2"]', [ids["weekly-shanghai"]]: '["4"]' });
   });
 
-  test("moving a disk to another policy never leaves it without one", async () => {
+  test("moving a disk to another policy is one update on each side and never leaves it without one", async () => {
     editPlan((plan) => {
       const daily = plan.policies["daily-hangzhou"];
       daily.disks = daily.disks.filter((diskId) => diskId !== MOVED_DISK);
       plan.policies["weekly-hangzhou"].disks.push(MOVED_DISK);
     });
-    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 10, create: 1, delete: 1 });
+    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 8, update: 2 });
 
-    // Answer every Apply late, so that a Cancel running alongside it would land first.
-    emulator.addFault({ action: "ApplyAutoSnapshotPolicy", delayMs: 1000 });
-    const firstRequest = emulator.requests.length;
-    try {
-      expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 10, create: 1, delete: 1 });
-    } finally {
-      emulator.clearFaults();
-    }
-
+    const writes = await upWithSlowApplies({ same: 8, update: 2 });
     const ids = await policyIds();
-    const touchingMovedDisk = emulator.requests
-      .slice(firstRequest)
-      .filter(({ action }) => action === "ApplyAutoSnapshotPolicy" || action === "CancelAutoSnapshotPolicy")
-      .filter(({ params }) => (JSON.parse(params.diskIds) as string[]).includes(MOVED_DISK))
-      .map(({ action, params, status }) => [action, params.autoSnapshotPolicyId, status]);
-    expect(touchingMovedDisk).toEqual([
+    expect(writesNaming(writes, MOVED_DISK)).toEqual([
       ["ApplyAutoSnapshotPolicy", ids["weekly-hangzhou"], 200],
-      // After the Apply, and naming the old policy, which the disk no longer carries: no effect.
-      ["CancelAutoSnapshotPolicy", ids["daily-hangzhou"], 200],
     ]);
     expect(await policyOfDisk("cn-hangzhou", MOVED_DISK)).toBe(ids["weekly-hangzhou"]);
     expect(await policyOfDisk("cn-hangzhou", "d-bp1backup0001")).toBe(ids["daily-hangzhou"]);
+  });
+
+  test("swapping two disks between policies makes no Cancel", async () => {
+    const [daily, weekly] = ["d-bp1backup0001", "d-bp1backup0003"];
+    editPlan((plan) => {
+      plan.policies["daily-hangzhou"].disks = [weekly];
+      plan.policies["weekly-hangzhou"].disks = [MOVED_DISK, daily];
+    });
+    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 8, update: 2 });
+
+    const writes = await upWithSlowApplies({ same: 8, update: 2 });
+    expect(writes.filter(([action]) => action === "CancelAutoSnapshotPolicy")).toEqual([]);
+    const ids = await policyIds();
+    expect(await policyOfDisk("cn-hangzhou", daily)).toBe(ids["weekly-hangzhou"]);
+    expect(await policyOfDisk("cn-hangzhou", weekly)).toBe(ids["daily-hangzhou"]);
+  });
+
+  test("a disk taken out of the plan altogether loses its policy", async () => {
+    editPlan((plan) => {
+      const weekly = plan.policies["weekly-hangzhou"];
+      weekly.disks = weekly.disks.filter((diskId) => diskId !== MOVED_DISK);
+    });
+    expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 9, update: 1 });
+    expect(await policyOfDisk("cn-hangzhou", MOVED_DISK)).toBe("");
   });
 
   test("destroy removes every policy and leaves no disk with one", async () => {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { diffAttachment } from "../../provider/attachment-model";
 import { BackupPlan, type BackupPlanDocument } from "../../provider/backup-plan";
 
 // The mocked engine runs the program and the real closure serialization of the dynamic providers,
@@ -22,6 +23,7 @@ const KEY_INPUTS = [
   "autoSnapshotPolicyId",
   "diskIds",
   "takeOverDisks",
+  "handedOffDiskIds",
 ];
 
 const nameOf = (urn: string) => (urn ? urn.split("::").pop()! : "");
@@ -56,7 +58,7 @@ async function register(plan: BackupPlanDocument): Promise<Registration[]> {
   };
 
   const backupPlan = new BackupPlan("prod", { plan });
-  const children = [...Object.values(backupPlan.policies), ...Object.values(backupPlan.attachments).flat()];
+  const children = [...Object.values(backupPlan.policies), ...Object.values(backupPlan.attachments)];
   await new Promise((resolve) =>
     pulumi.all([backupPlan.urn, ...children.map((child) => child.id)]).apply(resolve),
   );
@@ -96,6 +98,18 @@ const byName = (registrations: Registration[]) =>
   Object.fromEntries(registrations.map((registration) => [registration.name, registration]));
 const minus = (a: Set<string>, b: Set<string>) => [...a].filter((name) => !b.has(name)).sort();
 
+/**
+ * Attachments registered under both plans whose provider diff sees a change; the registered inputs
+ * stand in for the old outputs, which hold the same values.
+ */
+const changedAttachments = (before: Registration[], after: Registration[]) => {
+  const old = byName(before);
+  return after
+    .filter(({ type, name }) => type === ATTACHMENT && name in old)
+    .filter(({ name, inputs }) => diffAttachment(old[name].inputs, inputs).changes)
+    .map(({ name }) => name);
+};
+
 describe("BackupPlan under a mocked engine", () => {
   let base: Registration[];
 
@@ -103,16 +117,15 @@ describe("BackupPlan under a mocked engine", () => {
     base = await register(basePlan());
   });
 
-  test("registers a component, one policy per key and one attachment per disk, named after the plan's keys and disks", () => {
+  test("registers a component, one policy per key and one attachment per policy, named after the plan's keys", () => {
     expect(base.map(({ type, name, parent, dependsOn }) => ({ type, name, parent, dependsOn }))).toEqual([
       { type: COMPONENT, name: "prod", parent: "", dependsOn: [] },
       { type: POLICY, name: "prod-daily", parent: "prod", dependsOn: [] },
-      { type: ATTACHMENT, name: "prod-daily-d-hz01", parent: "prod", dependsOn: ["prod-daily"] },
-      { type: ATTACHMENT, name: "prod-daily-d-hz02", parent: "prod", dependsOn: ["prod-daily"] },
+      { type: ATTACHMENT, name: "prod-daily-disks", parent: "prod", dependsOn: ["prod-daily"] },
       { type: POLICY, name: "prod-daily-sh", parent: "prod", dependsOn: [] },
-      { type: ATTACHMENT, name: "prod-daily-sh-d-sh01", parent: "prod", dependsOn: ["prod-daily-sh"] },
+      { type: ATTACHMENT, name: "prod-daily-sh-disks", parent: "prod", dependsOn: ["prod-daily-sh"] },
       { type: POLICY, name: "prod-weekly", parent: "prod", dependsOn: [] },
-      { type: ATTACHMENT, name: "prod-weekly-d-hz03", parent: "prod", dependsOn: ["prod-weekly"] },
+      { type: ATTACHMENT, name: "prod-weekly-disks", parent: "prod", dependsOn: ["prod-weekly"] },
     ]);
     const registered = byName(base);
     expect(registered["prod-daily"].inputs).toEqual({
@@ -120,12 +133,28 @@ describe("BackupPlan under a mocked engine", () => {
       timePoints: [2],
       repeatWeekdays: [1, 2, 3, 4, 5, 6, 7],
     });
-    expect(registered["prod-daily-sh-d-sh01"].inputs).toEqual({
+    expect(registered["prod-daily-disks"].inputs).toEqual({
+      regionId: "cn-hangzhou",
+      autoSnapshotPolicyId: "sp-proddaily",
+      diskIds: ["d-hz01", "d-hz02"],
+      takeOverDisks: true,
+      handedOffDiskIds: ["d-hz03", "d-sh01"],
+    });
+    expect(registered["prod-daily-sh-disks"].inputs).toEqual({
       regionId: "cn-shanghai",
       autoSnapshotPolicyId: "sp-proddailysh",
       diskIds: ["d-sh01"],
       takeOverDisks: true,
+      handedOffDiskIds: ["d-hz01", "d-hz02", "d-hz03"],
     });
+  });
+
+  test("a policy that lists no disks gets no attachment", async () => {
+    const plan = basePlan();
+    delete plan.policies.weekly.disks;
+    const edited = await register(plan);
+    expect(minus(names(base), names(edited))).toEqual(["prod-weekly-disks"]);
+    expect(byName(edited)["prod-daily-disks"].inputs.handedOffDiskIds).toEqual(["d-sh01"]);
   });
 
   test("reordering keys and lists registers exactly the same resources", async () => {
@@ -150,22 +179,43 @@ describe("BackupPlan under a mocked engine", () => {
     expect(changed.map(({ name, inputs }) => [name, inputs.timePoints])).toEqual([["prod-daily", [2, 14]]]);
   });
 
-  test("moving a disk replaces its one attachment: one name leaves, one name arrives", async () => {
+  test("moving a disk changes the disk lists of its two attachments only, and each hands it to the other", async () => {
     const plan = basePlan();
     plan.policies.daily.disks = ["d-hz01"];
     plan.policies.weekly.disks = ["d-hz02", "d-hz03"];
     const edited = await register(plan);
-    expect(minus(names(edited), names(base))).toEqual(["prod-weekly-d-hz02"]);
-    expect(minus(names(base), names(edited))).toEqual(["prod-daily-d-hz02"]);
-    expect(byName(edited)["prod-weekly-d-hz02"]).toMatchObject({
-      dependsOn: ["prod-weekly"],
-      inputs: { autoSnapshotPolicyId: "sp-prodweekly", diskIds: ["d-hz02"], takeOverDisks: true },
+    expect(names(edited)).toEqual(names(base));
+    expect(changedAttachments(base, edited)).toEqual(["prod-daily-disks", "prod-weekly-disks"]);
+    expect(byName(edited)["prod-daily-disks"].inputs).toMatchObject({
+      diskIds: ["d-hz01"],
+      handedOffDiskIds: ["d-hz02", "d-hz03", "d-sh01"],
     });
-    const unchanged = edited.filter(({ name }) => name !== "prod-weekly-d-hz02");
-    expect(unchanged).toEqual(base.filter(({ name }) => name !== "prod-daily-d-hz02"));
+    expect(byName(edited)["prod-weekly-disks"].inputs).toMatchObject({
+      diskIds: ["d-hz02", "d-hz03"],
+      handedOffDiskIds: ["d-hz01", "d-sh01"],
+    });
+    const unchanged = edited.filter(({ name }) => !["prod-daily-disks", "prod-weekly-disks"].includes(name));
+    expect(unchanged).toEqual(
+      base.filter(({ name }) => !["prod-daily-disks", "prod-weekly-disks"].includes(name)),
+    );
   });
 
-  test("adding a policy adds its policy and attachments and leaves the rest as they were", async () => {
+  test("swapping two disks between policies is the same two updates", async () => {
+    const plan = basePlan();
+    plan.policies.daily.disks = ["d-hz01", "d-hz03"];
+    plan.policies.weekly.disks = ["d-hz02"];
+    const edited = await register(plan);
+    expect(names(edited)).toEqual(names(base));
+    expect(changedAttachments(base, edited)).toEqual(["prod-daily-disks", "prod-weekly-disks"]);
+    expect(byName(edited)["prod-daily-disks"].inputs.handedOffDiskIds).toEqual(["d-hz02", "d-sh01"]);
+    expect(byName(edited)["prod-weekly-disks"].inputs.handedOffDiskIds).toEqual([
+      "d-hz01",
+      "d-hz03",
+      "d-sh01",
+    ]);
+  });
+
+  test("adding a policy adds its policy and attachment; the others change only in what diffs as no change", async () => {
     const plan = basePlan();
     plan.policies.monthly = {
       regionId: "cn-shanghai",
@@ -174,9 +224,22 @@ describe("BackupPlan under a mocked engine", () => {
       disks: ["d-sh02"],
     };
     const edited = await register(plan);
-    expect(minus(names(edited), names(base))).toEqual(["prod-monthly", "prod-monthly-d-sh02"]);
+    expect(minus(names(edited), names(base))).toEqual(["prod-monthly", "prod-monthly-disks"]);
     expect(minus(names(base), names(edited))).toEqual([]);
-    expect(edited.filter(({ name }) => !name.startsWith("prod-monthly"))).toEqual(base);
+    expect(changedAttachments(base, edited)).toEqual([]);
+    expect(byName(edited)["prod-daily-disks"].inputs.handedOffDiskIds).toEqual([
+      "d-hz03",
+      "d-sh01",
+      "d-sh02",
+    ]);
+    const withoutHandOffs = (registrations: Registration[]) =>
+      registrations
+        .filter(({ name }) => !name.startsWith("prod-monthly"))
+        .map(({ inputs: { handedOffDiskIds: _, ...inputs }, ...registration }) => ({
+          ...registration,
+          inputs,
+        }));
+    expect(withoutHandOffs(edited)).toEqual(withoutHandOffs(base));
   });
 
   test("an invalid plan registers nothing", async () => {
