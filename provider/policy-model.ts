@@ -2,12 +2,9 @@ import { isDeepStrictEqual } from "node:util";
 import type { EcsParams } from "./client";
 import { PROVIDER_KEY, protobufSafe } from "./provider-kit";
 import { describeSchedule, snapshotsPerDisk } from "./schedule";
-import { containsUnknown, type AutoSnapshotPolicyInputs, type Known } from "./schemas";
+import { CLIENT_TOKEN_TAG, containsUnknown, type AutoSnapshotPolicyInputs, type Known } from "./schemas";
 
 /** The tag that marks a policy with the clientToken of the resource that created it. */
-export const CLIENT_TOKEN_TAG = "pulumi:client-token";
-/** Tags a policy holds at most, less the one kept for CLIENT_TOKEN_TAG. */
-export const MAX_USER_TAGS = 19;
 
 /** Inputs that steer the provider rather than the policy; kept among the outputs for later operations. */
 export const PROVIDER_OPTION_KEYS = [

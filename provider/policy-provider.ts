@@ -2,13 +2,11 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { createEcsClient, EcsApiError, repeated, type EcsClient } from "./client";
 import {
-  CLIENT_TOKEN_TAG,
   changedPolicyFields,
   createPolicyParams,
   declaredServicePolicy,
   diffPolicy,
   hasTagChanges,
-  MAX_USER_TAGS,
   modifyPolicyParams,
   policyOutputs,
   providerOptions,
@@ -20,8 +18,8 @@ import {
 } from "./policy-model";
 import { checkInputs, PartialStateError, PROVIDER_KEY } from "./provider-kit";
 import { snapshotLimitFailure } from "./schedule";
-import { autoSnapshotPolicyInputsSchema, type AutoSnapshotPolicyInputs } from "./schemas";
-import { formatPropertyPath, type ValidationFailure } from "./validation";
+import { autoSnapshotPolicyInputsSchema, CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schemas";
+import type { ValidationFailure } from "./validation";
 
 type Props = Record<string, unknown>;
 
@@ -54,27 +52,8 @@ function replacesPolicy(olds: Props, inputs: Props): boolean {
 }
 
 function policyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
-  const failures: ValidationFailure[] = [];
   const limitFailure = snapshotLimitFailure(inputs);
-  if (limitFailure) failures.push(limitFailure);
-  const { tags } = inputs;
-  if (tags !== undefined && typeof tags === "object") {
-    const count = Object.keys(tags).length;
-    if (count > MAX_USER_TAGS) {
-      failures.push({
-        property: "tags",
-        reason: `at most ${MAX_USER_TAGS} tags (${count} given): a policy holds 20 and one tag is kept for the provider`,
-      });
-    }
-    if (Object.hasOwn(tags, CLIENT_TOKEN_TAG)) {
-      failures.push({
-        property: formatPropertyPath(["tags", CLIENT_TOKEN_TAG]),
-        reason:
-          "this tag key is kept for the provider (it finds the policy it created by it); use another key",
-      });
-    }
-  }
-  return failures;
+  return limitFailure ? [limitFailure] : [];
 }
 
 export async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

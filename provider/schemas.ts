@@ -15,7 +15,10 @@ export type Known<T> = T extends Unknown
 
 export const MAX_TIME_POINTS = 24;
 export const MAX_REPEAT_WEEKDAYS = 7;
-export const MAX_TAGS = 20;
+/** The tag the AutoSnapshotPolicy provider keeps on each policy to find it again after a lost create answer. */
+export const CLIENT_TOKEN_TAG = "pulumi:client-token";
+/** A policy holds 20 tags; one of them is CLIENT_TOKEN_TAG. */
+export const MAX_TAGS = 19;
 export const MAX_APPLY_BATCH_SIZE = 100;
 
 const TIME_POINT_RULE = "whole hours 0–23 (UTC+8)";
@@ -157,6 +160,8 @@ const TAG_VALUE_RULE = "tag values are 0–128 characters";
 function tagKeyProblem(key: string): string | undefined {
   if (key.length === 0) return `an empty tag key is not allowed; ${TAG_KEY_RULE}`;
   if (key.length > 128) return `a tag key of ${key.length} characters is not allowed; ${TAG_KEY_RULE}`;
+  if (key === CLIENT_TOKEN_TAG)
+    return "this tag key is kept for the provider (it finds the policy it created by it); use another key";
   if (key.startsWith("acs:") || key.startsWith("aliyun"))
     return 'a tag key must not start with "acs:" or "aliyun"';
   if (/https?:\/\//.test(key)) return 'a tag key must not contain "http://" or "https://"';
@@ -181,7 +186,10 @@ const tagsSchema = z
   .transform((tags, ctx) => {
     const entries = Object.entries(tags);
     if (entries.length > MAX_TAGS) {
-      ctx.addIssue({ code: "custom", message: `${entries.length} tags; at most ${MAX_TAGS} are allowed` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${entries.length} tags; at most ${MAX_TAGS} are allowed (a policy holds 20 and the provider keeps one, ${CLIENT_TOKEN_TAG})`,
+      });
     }
     for (const [key, value] of entries) {
       for (const problem of [tagKeyProblem(key), tagValueProblem(value)]) {

@@ -1,6 +1,6 @@
 import { autoSnapshotPolicyProvider as provider } from "../../provider";
 import { EcsApiError } from "../../provider/client";
-import { CLIENT_TOKEN_TAG } from "../../provider/policy-model";
+import { CLIENT_TOKEN_TAG } from "../../provider/schemas";
 import { PartialStateError } from "../../provider/provider-kit";
 import { startEcsEmulator } from "../../emulator";
 

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { autoSnapshotPolicyProvider as provider } from "../../provider";
-import { CLIENT_TOKEN_TAG } from "../../provider/policy-model";
+import { CLIENT_TOKEN_TAG } from "../../provider/schemas";
 import { UNKNOWN } from "../../provider/schemas";
 import { startEcsEmulator } from "../../emulator";
 
@@ -121,7 +121,10 @@ describe("check", () => {
     const tags = Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`key${index}`, "v"]));
     const result = await provider.check!({}, { ...base, tags });
     expect(result.failures).toEqual([
-      { property: "tags", reason: expect.stringMatching(/^at most 19 .*one tag is kept for the provider/) },
+      {
+        property: "tags",
+        reason: expect.stringMatching(/^20 tags; at most 19 are allowed .*the provider keeps one/),
+      },
     ]);
     const nineteen = Object.fromEntries(Object.entries(tags).slice(0, 19));
     expect((await provider.check!({}, { ...base, tags: nineteen })).failures).toEqual([]);

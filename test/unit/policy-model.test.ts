@@ -1,5 +1,4 @@
 import {
-  CLIENT_TOKEN_TAG,
   changedPolicyFields,
   createPolicyParams,
   declaredServicePolicy,
@@ -12,7 +11,7 @@ import {
   type ServicePolicy,
 } from "../../provider/policy-model";
 import { toWireParams } from "../../provider/client";
-import { UNKNOWN } from "../../provider/schemas";
+import { CLIENT_TOKEN_TAG, UNKNOWN } from "../../provider/schemas";
 
 const ID = "sp-bp12m37ccmxvbmi5";
 

@@ -177,7 +177,18 @@ describe("AutoSnapshotPolicy inputs: one failure, naming the input and what is a
       "autoSnapshotPolicyName",
       /contains " "; 2–128/,
     ],
-    ["21 tags", { tags: tagsOf(21) }, "tags", /^21 tags; at most 20 are allowed$/],
+    [
+      "20 tags",
+      { tags: tagsOf(20) },
+      "tags",
+      /^20 tags; at most 19 are allowed \(a policy holds 20 and the provider keeps one, pulumi:client-token\)$/,
+    ],
+    [
+      "the provider's tag key",
+      { tags: { "pulumi:client-token": "x" } },
+      "tags.pulumi:client-token",
+      /kept for the provider/,
+    ],
     [
       "tag key acs:x",
       { tags: { "acs:x": "v" } },
@@ -339,7 +350,7 @@ describe("AutoSnapshotPolicy inputs within the documented ranges", () => {
       { autoSnapshotPolicyName: "Daily:backup_2-x" },
       { autoSnapshotPolicyName: "Daily:backup_2-x" },
     ],
-    ["20 tags", { tags: tagsOf(20) }, { tags: tagsOf(20) }],
+    ["19 tags", { tags: tagsOf(19) }, { tags: tagsOf(19) }],
     ["tag key of 128", { tags: { [text(128)]: "v" } }, { tags: { [text(128)]: "v" } }],
     ["empty tag value", { tags: { team: "" } }, { tags: { team: "" } }],
     ["tag value of 128", { tags: { team: text(128) } }, { tags: { team: text(128) } }],
