@@ -2,10 +2,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import type { Stack } from "@pulumi/pulumi/automation";
-import RPCClient from "@alicloud/pop-core";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { localStack, repoRoot } from "../../scripts/local-pulumi";
 import { backupPlan } from "../../examples/backup-plan/program";
+import {
+  automationConfig,
+  describePolicies,
+  outOfBandEcs,
+  policyOfDisk,
+  type OutOfBandEcs,
+} from "../support/local-ecs";
 
 // examples/backup-plan deployed with the real Pulumi CLI (Automation API, inline program, local file
 // backend) against the local ECS endpoint, then edited the way a reviewed pull request would edit it.
@@ -19,39 +25,11 @@ interface PlanFile {
 }
 
 let emulator: EcsEmulator;
+let ecs: OutOfBandEcs;
 let stateRoot: string;
 let planFile: string;
 let stack: Stack;
 const quiet = { onOutput: () => undefined };
-
-function ecs() {
-  return new RPCClient({
-    accessKeyId: emulator.accessKeyId,
-    accessKeySecret: emulator.accessKeySecret,
-    endpoint: emulator.url,
-    apiVersion: "2014-05-26",
-  });
-}
-
-async function policies(regionId: string): Promise<{ AutoSnapshotPolicyId: string; TimePoints: string }[]> {
-  const answer = (await ecs().request(
-    "DescribeAutoSnapshotPolicyEx",
-    { RegionId: regionId, PageSize: 100 },
-    { method: "POST" },
-  )) as {
-    AutoSnapshotPolicies: { AutoSnapshotPolicy: { AutoSnapshotPolicyId: string; TimePoints: string }[] };
-  };
-  return answer.AutoSnapshotPolicies.AutoSnapshotPolicy;
-}
-
-async function policyOfDisk(regionId: string, diskId: string): Promise<string> {
-  const answer = (await ecs().request(
-    "DescribeDisks",
-    { RegionId: regionId, DiskIds: JSON.stringify([diskId]) },
-    { method: "POST" },
-  )) as { Disks: { Disk: { AutoSnapshotPolicyId?: string }[] } };
-  return answer.Disks.Disk[0].AutoSnapshotPolicyId ?? "";
-}
 
 async function diskPolicies(): Promise<Record<string, string>> {
   const regions = [
@@ -60,7 +38,7 @@ async function diskPolicies(): Promise<Record<string, string>> {
   ];
   return Object.fromEntries(
     await Promise.all(
-      regions.map(async ([regionId, diskId]) => [diskId, await policyOfDisk(regionId, diskId)]),
+      regions.map(async ([regionId, diskId]) => [diskId, await policyOfDisk(ecs, regionId, diskId)]),
     ),
   );
 }
@@ -113,6 +91,7 @@ beforeAll(async () => {
       ...SHANGHAI_DISKS.map((diskId) => ({ diskId, regionId: "cn-shanghai" })),
     ],
   });
+  ecs = outOfBandEcs(emulator);
   const scratch = path.join(repoRoot(), ".pulumi-local");
   fs.mkdirSync(scratch, { recursive: true });
   stateRoot = fs.mkdtempSync(path.join(scratch, "backup-plan-cli-"));
@@ -123,13 +102,7 @@ beforeAll(async () => {
     stackName: "test",
     stateDir: stateRoot,
     program: async () => backupPlan(),
-    config: {
-      "alicloud:region": { value: "cn-hangzhou" },
-      "alicloud:ecsEndpoint": { value: emulator.url },
-      "alicloud:accessKey": { value: emulator.accessKeyId, secret: true },
-      "alicloud:secretKey": { value: emulator.accessKeySecret, secret: true },
-      "backupPlan:file": { value: planFile },
-    },
+    config: { ...automationConfig(emulator, "cn-hangzhou"), "backupPlan:file": { value: planFile } },
   });
 }, 120_000);
 
@@ -151,8 +124,8 @@ describe("examples/backup-plan under the real CLI", () => {
       "d-uf6backup0001": ids["daily-shanghai"],
       "d-uf6backup0002": ids["weekly-shanghai"],
     });
-    expect(await policies("cn-hangzhou")).toHaveLength(2);
-    expect(await policies("cn-shanghai")).toHaveLength(2);
+    expect(await describePolicies(ecs, "cn-hangzhou")).toHaveLength(2);
+    expect(await describePolicies(ecs, "cn-shanghai")).toHaveLength(2);
   });
 
   test("reordering the plan's keys and lists previews as no change", async () => {
@@ -169,7 +142,7 @@ describe("examples/backup-plan under the real CLI", () => {
     expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 9, update: 1 });
     const ids = await policyIds();
     const timePoints = Object.fromEntries(
-      (await policies("cn-shanghai")).map(({ AutoSnapshotPolicyId, TimePoints }) => [
+      (await describePolicies(ecs, "cn-shanghai")).map(({ AutoSnapshotPolicyId, TimePoints }) => [
         AutoSnapshotPolicyId,
         TimePoints,
       ]),
@@ -190,8 +163,8 @@ describe("examples/backup-plan under the real CLI", () => {
     expect(writesNaming(writes, MOVED_DISK)).toEqual([
       ["ApplyAutoSnapshotPolicy", ids["weekly-hangzhou"], 200],
     ]);
-    expect(await policyOfDisk("cn-hangzhou", MOVED_DISK)).toBe(ids["weekly-hangzhou"]);
-    expect(await policyOfDisk("cn-hangzhou", "d-bp1backup0001")).toBe(ids["daily-hangzhou"]);
+    expect(await policyOfDisk(ecs, "cn-hangzhou", MOVED_DISK)).toBe(ids["weekly-hangzhou"]);
+    expect(await policyOfDisk(ecs, "cn-hangzhou", "d-bp1backup0001")).toBe(ids["daily-hangzhou"]);
   });
 
   test("swapping two disks between policies makes no Cancel", async () => {
@@ -205,8 +178,8 @@ describe("examples/backup-plan under the real CLI", () => {
     const writes = await upWithSlowApplies({ same: 8, update: 2 });
     expect(writes.filter(([action]) => action === "CancelAutoSnapshotPolicy")).toEqual([]);
     const ids = await policyIds();
-    expect(await policyOfDisk("cn-hangzhou", daily)).toBe(ids["weekly-hangzhou"]);
-    expect(await policyOfDisk("cn-hangzhou", weekly)).toBe(ids["daily-hangzhou"]);
+    expect(await policyOfDisk(ecs, "cn-hangzhou", daily)).toBe(ids["weekly-hangzhou"]);
+    expect(await policyOfDisk(ecs, "cn-hangzhou", weekly)).toBe(ids["daily-hangzhou"]);
   });
 
   test("a disk taken out of the plan altogether loses its policy", async () => {
@@ -215,13 +188,13 @@ describe("examples/backup-plan under the real CLI", () => {
       weekly.disks = weekly.disks.filter((diskId) => diskId !== MOVED_DISK);
     });
     expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 9, update: 1 });
-    expect(await policyOfDisk("cn-hangzhou", MOVED_DISK)).toBe("");
+    expect(await policyOfDisk(ecs, "cn-hangzhou", MOVED_DISK)).toBe("");
   });
 
   test("destroy removes every policy and leaves no disk with one", async () => {
     await stack.destroy(quiet);
-    expect(await policies("cn-hangzhou")).toEqual([]);
-    expect(await policies("cn-shanghai")).toEqual([]);
+    expect(await describePolicies(ecs, "cn-hangzhou")).toEqual([]);
+    expect(await describePolicies(ecs, "cn-shanghai")).toEqual([]);
     expect(Object.values(await diskPolicies())).toEqual(["", "", "", "", ""]);
   });
 });

@@ -1,11 +1,11 @@
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { autoSnapshotPolicyProvider, policyAttachmentProvider } from "../../provider";
 import { ProviderHost, UNKNOWN } from "./provider-host";
+import { REGION, stackConfig } from "../support/local-ecs";
 
 // The engine's call sequence, through Pulumi's own dynamic-provider host process (which loads the
 // built provider from dist/ by package name, as it does under `pulumi up`).
 
-const REGION = "cn-hangzhou";
 const DISKS = ["d-host000001", "d-host000002", "d-host000003"];
 
 let emulator: EcsEmulator;
@@ -18,13 +18,8 @@ beforeAll(async () => {
     ProviderHost.start(autoSnapshotPolicyProvider, "AutoSnapshotPolicy"),
     ProviderHost.start(policyAttachmentProvider, "PolicyAttachment"),
   ]);
-  const stackConfig = {
-    "alicloud:accessKey": emulator.accessKeyId,
-    "alicloud:secretKey": emulator.accessKeySecret,
-    "alicloud:region": REGION,
-    "alicloud:ecsEndpoint": emulator.url,
-  };
-  await Promise.all([policyHost.configure(stackConfig), attachmentHost.configure(stackConfig)]);
+  const config = stackConfig(emulator);
+  await Promise.all([policyHost.configure(config), attachmentHost.configure(config)]);
 });
 
 afterAll(async () => {

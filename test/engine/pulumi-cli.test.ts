@@ -1,21 +1,29 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import RPCClient from "@alicloud/pop-core";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { AutoSnapshotPolicy, PolicyAttachment } from "alicloud-snapshot-policy";
 import { localStack, repoRoot } from "../../scripts/local-pulumi";
 import { quickstart } from "../../examples/quickstart/program";
 import { crossRegion } from "../../examples/cross-region/program";
 import { multiRegion } from "../../examples/multi-region/program";
+import {
+  REGION,
+  automationConfig,
+  describePolicies,
+  outOfBandEcs,
+  policyOfDisk,
+  type AutomationConfig,
+  type OutOfBandEcs,
+} from "../support/local-ecs";
 
 // The real Pulumi CLI (Automation API, inline programs) on a local file backend, against the local
 // ECS endpoint. Requires the CLI: `npm test` runs scripts/ensure-pulumi.sh first.
 
-const REGION = "cn-hangzhou";
 const DISKS = ["d-cli00000001", "d-cli00000002"];
 
 let emulator: EcsEmulator;
+let ecs: OutOfBandEcs;
 let stateRoot: string;
 
 beforeAll(async () => {
@@ -26,6 +34,7 @@ beforeAll(async () => {
       { diskId: "d-example0002", regionId: "cn-shanghai" },
     ],
   });
+  ecs = outOfBandEcs(emulator);
   const scratch = path.join(repoRoot(), ".pulumi-local");
   fs.mkdirSync(scratch, { recursive: true });
   stateRoot = fs.mkdtempSync(path.join(scratch, "cli-test-"));
@@ -36,45 +45,8 @@ afterAll(async () => {
   if (stateRoot) fs.rmSync(stateRoot, { recursive: true, force: true });
 });
 
-type StackConfig = Record<string, { value: string; secret?: boolean }>;
-
-function endpointConfig(): StackConfig {
-  return {
-    "alicloud:region": { value: REGION },
-    "alicloud:ecsEndpoint": { value: emulator.url },
-    "alicloud:accessKey": { value: emulator.accessKeyId, secret: true },
-    "alicloud:secretKey": { value: emulator.accessKeySecret, secret: true },
-  };
-}
-
-function ecs() {
-  return new RPCClient({
-    accessKeyId: emulator.accessKeyId,
-    accessKeySecret: emulator.accessKeySecret,
-    endpoint: emulator.url,
-    apiVersion: "2014-05-26",
-  });
-}
-
-async function describePolicies(): Promise<{ AutoSnapshotPolicyId: string; TimePoints: string }[]> {
-  const answer = (await ecs().request(
-    "DescribeAutoSnapshotPolicyEx",
-    { RegionId: REGION, PageSize: 100 },
-    { method: "POST" },
-  )) as {
-    AutoSnapshotPolicies: { AutoSnapshotPolicy: { AutoSnapshotPolicyId: string; TimePoints: string }[] };
-  };
-  return answer.AutoSnapshotPolicies.AutoSnapshotPolicy;
-}
-
-async function policyOfDisk(diskId: string): Promise<string> {
-  const answer = (await ecs().request(
-    "DescribeDisks",
-    { RegionId: REGION, DiskIds: JSON.stringify([diskId]) },
-    { method: "POST" },
-  )) as { Disks: { Disk: { AutoSnapshotPolicyId?: string }[] } };
-  return answer.Disks.Disk[0].AutoSnapshotPolicyId ?? "";
-}
+const policies = () => describePolicies(ecs, REGION);
+const diskPolicies = () => Promise.all(DISKS.map((diskId) => policyOfDisk(ecs, REGION, diskId)));
 
 describe("a stack's life under the real CLI", () => {
   let timePoints = [2, 14];
@@ -86,7 +58,7 @@ describe("a stack's life under the real CLI", () => {
       projectName: "cli-lifecycle",
       stackName: "test",
       stateDir: stateRoot,
-      config: endpointConfig(),
+      config: automationConfig(emulator),
       program: async () => {
         const policy = new AutoSnapshotPolicy("nightly", {
           autoSnapshotPolicyName: "cli-nightly",
@@ -108,8 +80,8 @@ describe("a stack's life under the real CLI", () => {
     const result = await stack.up(quiet);
     expect(result.summary.resourceChanges).toEqual({ create: 3 });
     const policyId = result.outputs.policyId.value as string;
-    expect(await describePolicies()).toEqual([expect.objectContaining({ AutoSnapshotPolicyId: policyId })]);
-    expect(await Promise.all(DISKS.map(policyOfDisk))).toEqual([policyId, policyId]);
+    expect(await policies()).toEqual([expect.objectContaining({ AutoSnapshotPolicyId: policyId })]);
+    expect(await diskPolicies()).toEqual([policyId, policyId]);
   });
 
   test("a second up of the same program changes nothing", async () => {
@@ -123,21 +95,21 @@ describe("a stack's life under the real CLI", () => {
     expect(preview.changeSummary).toEqual({ same: 2, update: 1 });
     const result = await stack.up(quiet);
     expect(result.summary.resourceChanges).toEqual({ same: 2, update: 1 });
-    expect((await describePolicies())[0].TimePoints).toBe('["2","15"]');
+    expect((await policies())[0].TimePoints).toBe('["2","15"]');
   });
 
   test("refresh sees a change made outside Pulumi, and the next up corrects it", async () => {
-    const [policy] = await describePolicies();
-    await ecs().request(
-      "ModifyAutoSnapshotPolicyEx",
-      { regionId: REGION, autoSnapshotPolicyId: policy.AutoSnapshotPolicyId, timePoints: '["5"]' },
-      { method: "POST", formatParams: false },
-    );
+    const [policy] = await policies();
+    await ecs("ModifyAutoSnapshotPolicyEx", {
+      regionId: REGION,
+      autoSnapshotPolicyId: policy.AutoSnapshotPolicyId,
+      timePoints: '["5"]',
+    });
     const refresh = await stack.refresh(quiet);
     expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
     const result = await stack.up(quiet);
     expect(result.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect((await describePolicies())[0].TimePoints).toBe('["2","15"]');
+    expect((await policies())[0].TimePoints).toBe('["2","15"]');
   });
 
   test("the stack's state holds no credential", async () => {
@@ -152,13 +124,13 @@ describe("a stack's life under the real CLI", () => {
 
   test("destroy leaves the endpoint empty", async () => {
     await stack.destroy(quiet);
-    expect(await describePolicies()).toEqual([]);
-    expect(await Promise.all(DISKS.map(policyOfDisk))).toEqual(["", ""]);
+    expect(await policies()).toEqual([]);
+    expect(await diskPolicies()).toEqual(["", ""]);
   });
 });
 
 describe("the examples deploy and destroy on the local endpoint", () => {
-  const examples: { name: string; program: () => Promise<unknown>; config: StackConfig }[] = [
+  const examples: { name: string; program: () => Promise<unknown>; config: AutomationConfig }[] = [
     {
       name: "quickstart",
       program: async () => quickstart(),
@@ -191,7 +163,7 @@ describe("the examples deploy and destroy on the local endpoint", () => {
       projectName: `example-${name}`,
       stackName: "test",
       stateDir: path.join(stateRoot, name),
-      config: { ...endpointConfig(), ...config },
+      config: { ...automationConfig(emulator), ...config },
       program: program as PulumiFn,
     });
     const up = await stack.up({ onOutput: () => undefined });
@@ -200,6 +172,6 @@ describe("the examples deploy and destroy on the local endpoint", () => {
       "update",
     );
     await stack.destroy({ onOutput: () => undefined });
-    expect(await describePolicies()).toEqual([]);
+    expect(await policies()).toEqual([]);
   });
 });

@@ -1,51 +1,29 @@
 import { policyAttachmentProvider as provider } from "../../provider";
 import { PartialStateError } from "../../provider/provider-kit";
 import { UNKNOWN } from "../../provider/schemas";
-import { startEcsEmulator } from "../../emulator";
+import { startEcsEmulator, type EcsEmulator } from "../../emulator";
+import { REGION, configureProvider, outOfBandEcs, type OutOfBandEcs } from "../support/local-ecs";
 
 /*
  * The PolicyAttachment provider against the local ECS endpoint, through the real pop-core client.
  * Call counts come from the endpoint's request log, so they count what went over the wire.
  */
 
-type Emulator = Awaited<ReturnType<typeof startEcsEmulator>>;
 type Props = Record<string, unknown>;
 
-const REGION = "cn-hangzhou";
-let emulator: Emulator;
-let rpc: { request<T>(action: string, params: Record<string, string>, options: object): Promise<T> };
+let emulator: EcsEmulator;
+let ecs: OutOfBandEcs;
 let diskSerial = 0;
 
 beforeAll(async () => {
   emulator = await startEcsEmulator();
-  await provider.configure!({
-    config: {
-      get: (key: string) =>
-        ({
-          "alicloud:accessKey": emulator.accessKeyId,
-          "alicloud:secretKey": emulator.accessKeySecret,
-          "alicloud:region": REGION,
-          "alicloud:ecsEndpoint": emulator.url,
-        })[key],
-    },
-  } as never);
-  const RPCClient = require("@alicloud/pop-core");
-  rpc = new RPCClient({
-    endpoint: emulator.url,
-    apiVersion: "2014-05-26",
-    accessKeyId: emulator.accessKeyId,
-    accessKeySecret: emulator.accessKeySecret,
-  });
+  await configureProvider(provider, emulator);
+  ecs = outOfBandEcs(emulator);
 });
 
 afterAll(async () => {
   await emulator?.close();
 });
-
-function ecs<T = Props>(action: string, params: Record<string, string | number>): Promise<T> {
-  const wire = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]));
-  return rpc.request<T>(action, wire, { method: "POST", formatParams: false });
-}
 
 async function createPolicy(): Promise<string> {
   const answer = await ecs<{ AutoSnapshotPolicyId: string }>("CreateAutoSnapshotPolicy", {
@@ -76,6 +54,20 @@ async function policiesOf(diskIds: string[]): Promise<Record<string, string | un
     for (const disk of page.Disks.Disk) policies[disk.DiskId] = disk.AutoSnapshotPolicyId;
   }
   return policies;
+}
+
+/** Creates an attachment of `diskIds` to `policyId`, checked first as the engine does. */
+async function attached(policyId: string, diskIds: string[]) {
+  return provider.create(await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds }));
+}
+
+/** Moves `diskId` to `policyId` behind the provider's back. */
+async function moveOutOfBand(diskId: string, policyId: string): Promise<void> {
+  await ecs("ApplyAutoSnapshotPolicy", {
+    regionId: REGION,
+    autoSnapshotPolicyId: policyId,
+    diskIds: JSON.stringify([diskId]),
+  });
 }
 
 async function expectPolicy(diskIds: string[], policyId: string): Promise<void> {
@@ -236,9 +228,7 @@ describe("policy change", () => {
   it("moves all 150 disks to the new policy with no Cancel, so no disk is ever without one", async () => {
     const [oldPolicy, newPolicy] = [await createPolicy(), await createPolicy()];
     const diskIds = newDisks(150);
-    const created = await provider.create(
-      await checked({ regionId: REGION, autoSnapshotPolicyId: oldPolicy, diskIds }),
-    );
+    const created = await attached(oldPolicy, diskIds);
     const inputs = await checked({ regionId: REGION, autoSnapshotPolicyId: newPolicy, diskIds });
     expect(await provider.diff!(created.id, created.outs, inputs)).toEqual({ changes: true });
     const { result, calls } = await counting(() => provider.update!(created.id, created.outs, inputs));
@@ -260,14 +250,8 @@ describe("disks moved to another policy outside Pulumi", () => {
   it("read shows the drift, delete leaves them on the other policy, the next update takes them back only with takeOverDisks", async () => {
     const [policyId, otherPolicy] = [await createPolicy(), await createPolicy()];
     const diskIds = newDisks(3);
-    const created = await provider.create(
-      await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds }),
-    );
-    await ecs("ApplyAutoSnapshotPolicy", {
-      regionId: REGION,
-      autoSnapshotPolicyId: otherPolicy,
-      diskIds: JSON.stringify([diskIds[1]]),
-    });
+    const created = await attached(policyId, diskIds);
+    await moveOutOfBand(diskIds[1], otherPolicy);
 
     const refreshed = await provider.read!(created.id, created.outs);
     expect(refreshed.props).toMatchObject({ diskIds: [diskIds[0], diskIds[2]], missingDiskIds: [] });
@@ -289,14 +273,8 @@ describe("disks moved to another policy outside Pulumi", () => {
   it("delete without a refresh still leaves a moved disk alone", async () => {
     const [policyId, otherPolicy] = [await createPolicy(), await createPolicy()];
     const diskIds = newDisks(2);
-    const created = await provider.create(
-      await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds }),
-    );
-    await ecs("ApplyAutoSnapshotPolicy", {
-      regionId: REGION,
-      autoSnapshotPolicyId: otherPolicy,
-      diskIds: JSON.stringify([diskIds[0]]),
-    });
+    const created = await attached(policyId, diskIds);
+    await moveOutOfBand(diskIds[0], otherPolicy);
     await provider.delete!(created.id, created.outs);
     expect(await policiesOf(diskIds)).toEqual({ [diskIds[0]]: otherPolicy, [diskIds[1]]: "" });
   });
@@ -306,9 +284,7 @@ describe("disks deleted outside Pulumi", () => {
   it("read reports them in missingDiskIds until they are taken out of diskIds; delete succeeds", async () => {
     const policyId = await createPolicy();
     const diskIds = newDisks(3);
-    const created = await provider.create(
-      await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds }),
-    );
+    const created = await attached(policyId, diskIds);
     emulator.removeDisk(diskIds[2]);
     const refreshed = await provider.read!(created.id, created.outs);
     expect(refreshed.props).toMatchObject({ diskIds: diskIds.slice(0, 2), missingDiskIds: [diskIds[2]] });
@@ -338,9 +314,7 @@ describe("disks deleted outside Pulumi", () => {
   it("delete from a state that still lists a deleted disk cancels the others", async () => {
     const policyId = await createPolicy();
     const diskIds = newDisks(3);
-    const created = await provider.create(
-      await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds }),
-    );
+    const created = await attached(policyId, diskIds);
     emulator.removeDisk(diskIds[0]);
     const { calls } = await counting(() => provider.delete!(created.id, created.outs));
     expect(calls).toEqual({ CancelAutoSnapshotPolicy: 2, DescribeDisks: 1 });
@@ -401,9 +375,7 @@ describe("read when the policy is gone", () => {
   it("reports the attachment as deleted", async () => {
     const policyId = await createPolicy();
     const diskIds = newDisks(2);
-    const created = await provider.create(
-      await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds }),
-    );
+    const created = await attached(policyId, diskIds);
     await ecs("DeleteAutoSnapshotPolicy", { regionId: REGION, autoSnapshotPolicyId: policyId });
     const { result, calls } = await counting(() => provider.read!(created.id, created.outs));
     expect(result).toEqual({ id: undefined, props: {} });
@@ -415,11 +387,7 @@ describe("takeOverDisks", () => {
   it("false: create fails naming the disks and their current policy, with no Apply", async () => {
     const [policyId, otherPolicy] = [await createPolicy(), await createPolicy()];
     const diskIds = newDisks(3);
-    await ecs("ApplyAutoSnapshotPolicy", {
-      regionId: REGION,
-      autoSnapshotPolicyId: otherPolicy,
-      diskIds: JSON.stringify([diskIds[1]]),
-    });
+    await moveOutOfBand(diskIds[1], otherPolicy);
     const inputs = await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds });
     const mark = emulator.requests.length;
     const error = await failureOf(() => provider.create(inputs));
@@ -436,11 +404,7 @@ describe("takeOverDisks", () => {
   it("true: create moves them to this policy", async () => {
     const [policyId, otherPolicy] = [await createPolicy(), await createPolicy()];
     const diskIds = newDisks(3);
-    await ecs("ApplyAutoSnapshotPolicy", {
-      regionId: REGION,
-      autoSnapshotPolicyId: otherPolicy,
-      diskIds: JSON.stringify([diskIds[1]]),
-    });
+    await moveOutOfBand(diskIds[1], otherPolicy);
     const inputs = await checked({
       regionId: REGION,
       autoSnapshotPolicyId: policyId,
@@ -457,16 +421,8 @@ describe("handedOffDiskIds", () => {
   it("an update cancels a plain removed disk but not a handed-off one, which the other side's Apply then moves", async () => {
     const [losingPolicy, gainingPolicy] = [await createPolicy(), await createPolicy()];
     const [handedOff, dropped, kept, gainingDisk] = newDisks(4);
-    const losing = await provider.create(
-      await checked({
-        regionId: REGION,
-        autoSnapshotPolicyId: losingPolicy,
-        diskIds: [handedOff, dropped, kept],
-      }),
-    );
-    const gaining = await provider.create(
-      await checked({ regionId: REGION, autoSnapshotPolicyId: gainingPolicy, diskIds: [gainingDisk] }),
-    );
+    const losing = await attached(losingPolicy, [handedOff, dropped, kept]);
+    const gaining = await attached(gainingPolicy, [gainingDisk]);
 
     // The losing side runs first: the worse of the two orders the engine may choose.
     const losingInputs = await checked({
@@ -505,9 +461,7 @@ describe("handedOffDiskIds", () => {
   it("a change of handedOffDiskIds alone diffs as no change and makes no call", async () => {
     const policyId = await createPolicy();
     const diskIds = newDisks(2);
-    const created = await provider.create(
-      await checked({ regionId: REGION, autoSnapshotPolicyId: policyId, diskIds }),
-    );
+    const created = await attached(policyId, diskIds);
     const inputs = await checked({
       regionId: REGION,
       autoSnapshotPolicyId: policyId,

@@ -2,7 +2,14 @@ import { autoSnapshotPolicyProvider as provider } from "../../provider";
 import { EcsApiError } from "../../provider/client";
 import { CLIENT_TOKEN_TAG } from "../../provider/schemas";
 import { PartialStateError } from "../../provider/provider-kit";
-import { startEcsEmulator } from "../../emulator";
+import { startEcsEmulator, type EcsEmulator } from "../../emulator";
+import {
+  REGION,
+  configureProvider,
+  describePolicies,
+  outOfBandEcs,
+  type OutOfBandEcs,
+} from "../support/local-ecs";
 
 /*
  * The AutoSnapshotPolicy provider under faults of the local ECS endpoint: throttling, 5xx and
@@ -10,38 +17,17 @@ import { startEcsEmulator } from "../../emulator";
  * be created twice or left out of state.
  */
 
-type Emulator = Awaited<ReturnType<typeof startEcsEmulator>>;
 type Props = Record<string, unknown>;
-interface ServicePolicy {
-  AutoSnapshotPolicyId: string;
-  AutoSnapshotPolicyName: string;
-}
 
 const PROVIDER = "serialized-provider";
-let emulator: Emulator;
-let rpc: { request<T>(action: string, params: Record<string, string>, options: object): Promise<T> };
-let regionId = "cn-hangzhou";
+let emulator: EcsEmulator;
+let ecs: OutOfBandEcs;
+let regionId = REGION;
 
 beforeAll(async () => {
   emulator = await startEcsEmulator();
-  await provider.configure!({
-    config: {
-      get: (key: string) =>
-        ({
-          "alicloud:accessKey": emulator.accessKeyId,
-          "alicloud:secretKey": emulator.accessKeySecret,
-          "alicloud:region": "cn-hangzhou",
-          "alicloud:ecsEndpoint": emulator.url,
-        })[key],
-    },
-  } as never);
-  const RPCClient = require("@alicloud/pop-core");
-  rpc = new RPCClient({
-    endpoint: emulator.url,
-    apiVersion: "2014-05-26",
-    accessKeyId: emulator.accessKeyId,
-    accessKeySecret: emulator.accessKeySecret,
-  });
+  await configureProvider(provider, emulator);
+  ecs = outOfBandEcs(emulator);
 });
 
 afterEach(() => emulator.clearFaults());
@@ -49,20 +35,6 @@ afterEach(() => emulator.clearFaults());
 afterAll(async () => {
   await emulator?.close();
 });
-
-function ecs<T = Props>(action: string, params: Record<string, string | number>): Promise<T> {
-  const wire = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]));
-  return rpc.request<T>(action, wire, { method: "POST", formatParams: false });
-}
-
-/** Every policy in `region`, straight from the endpoint. */
-async function policiesIn(region: string): Promise<ServicePolicy[]> {
-  const answer = await ecs<{ AutoSnapshotPolicies: { AutoSnapshotPolicy: ServicePolicy[] } }>(
-    "DescribeAutoSnapshotPolicyEx",
-    { RegionId: region, PageSize: 100 },
-  );
-  return answer.AutoSnapshotPolicies.AutoSnapshotPolicy;
-}
 
 // Each test works in a region of its own, so that "exactly one policy" is easy to count.
 const regions = ["cn-qingdao", "cn-zhangjiakou", "cn-huhehaote", "cn-wulanchabu", "cn-shanghai", "cn-nanjing"]
@@ -89,7 +61,7 @@ const base: Props = { timePoints: [1], repeatWeekdays: [1, 3], retentionDays: 7,
 /** Create, update (policy field and tags), read and delete; the policy must end up deleted. */
 async function lifecycle(): Promise<void> {
   const { id, inputs, outputs } = await up(base);
-  expect(await policiesIn(regionId)).toHaveLength(1);
+  expect(await describePolicies(ecs, regionId)).toHaveLength(1);
   const news = await checked(
     { ...base, autoSnapshotPolicyName: "Changed", tags: { team: "compute" } },
     inputs,
@@ -100,7 +72,7 @@ async function lifecycle(): Promise<void> {
   const untagged = await checked({ ...base, autoSnapshotPolicyName: "Changed", tags: undefined }, news);
   await provider.update!(id, { ...outs, __provider: PROVIDER }, untagged);
   await provider.delete!(id, { ...outs, __provider: PROVIDER });
-  expect(await policiesIn(regionId)).toEqual([]);
+  expect(await describePolicies(ecs, regionId)).toEqual([]);
 }
 
 const WRITES = ["CreateAutoSnapshotPolicy", "ModifyAutoSnapshotPolicyEx", "TagResources", "UntagResources"];
@@ -124,7 +96,7 @@ test("a lost CreateAutoSnapshotPolicy answer creates exactly one policy, found b
   emulator.addFault({ action: "CreateAutoSnapshotPolicy", times: 1, dropResponse: true });
   const before = emulator.requests.length;
   const { id, inputs } = await up(base);
-  const policies = await policiesIn(regionId);
+  const policies = await describePolicies(ecs, regionId);
   expect(policies.map((policy) => policy.AutoSnapshotPolicyId)).toEqual([id]);
   const requests = emulator.requests.slice(before);
   expect(requests.filter((request) => request.action === "CreateAutoSnapshotPolicy")).toHaveLength(1);
@@ -160,7 +132,7 @@ test("an API error reaches the user typed, with its code and RequestId", async (
   expect((failure as EcsApiError).message).toMatch(
     /^CreateAutoSnapshotPolicy failed: 403 AutoSnapshotPolicy\.QuotaExceed: .*\(RequestId [\w-]+\)$/,
   );
-  expect(await policiesIn(regionId)).toHaveLength(100);
+  expect(await describePolicies(ecs, regionId)).toHaveLength(100);
 });
 
 test("a policy created before the read-back fails is kept in state, not orphaned", async () => {
@@ -179,7 +151,7 @@ test("a policy created before the read-back fails is kept in state, not orphaned
   expect(failure).toBeInstanceOf(PartialStateError);
   const { id, properties, message } = failure as PartialStateError;
   expect(message).toMatch(/ServiceUnavailable.*RequestId/);
-  expect((await policiesIn(regionId)).map((policy) => policy.AutoSnapshotPolicyId)).toEqual([id]);
+  expect((await describePolicies(ecs, regionId)).map((policy) => policy.AutoSnapshotPolicyId)).toEqual([id]);
   expect(properties).toMatchObject({
     autoSnapshotPolicyId: id,
     clientToken: inputs.clientToken,

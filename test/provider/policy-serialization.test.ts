@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { autoSnapshotPolicyProvider } from "../../provider";
-import { startEcsEmulator } from "../../emulator";
+import { startEcsEmulator, type EcsEmulator } from "../../emulator";
+import { providerConfig, stackConfig } from "../support/local-ecs";
 
 /*
  * The provider as the engine stores it: serialized into state. It must carry no credential, and it
@@ -11,15 +12,13 @@ import { startEcsEmulator } from "../../emulator";
  * implementation in the built package (dist/; `npm test` builds it first).
  */
 
-type Emulator = Awaited<ReturnType<typeof startEcsEmulator>>;
-
 const REPO_ROOT = path.resolve(__dirname, "../..");
 const ENV_KEY_ID = "LTAI-env-key-id-sentinel";
 const ENV_SECRET = "env-secret-sentinel-value";
 const CONFIG_KEY_ID = "LTAI-config-key-id-sentinel";
 const CONFIG_SECRET = "config-secret-sentinel-value";
 
-let emulator: Emulator;
+let emulator: EcsEmulator;
 const savedEnvironment = { ...process.env };
 
 beforeAll(async () => {
@@ -41,12 +40,12 @@ async function serializedProvider(): Promise<string> {
 test("the serialized provider carries no credential, even when they are set while it is serialized", async () => {
   process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = ENV_KEY_ID;
   process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = ENV_SECRET;
-  const config: Record<string, string> = {
+  const config = providerConfig({
     "alicloud:accessKey": CONFIG_KEY_ID,
     "alicloud:secretKey": CONFIG_SECRET,
     "alicloud:region": "cn-hangzhou",
-  };
-  await autoSnapshotPolicyProvider.configure!({ config: { get: (key: string) => config[key] } } as never);
+  });
+  await autoSnapshotPolicyProvider.configure!({ config });
 
   const text = await serializedProvider();
   console.log(`serialized AutoSnapshotPolicy provider: ${Buffer.byteLength(text)} bytes`);
@@ -94,12 +93,7 @@ test("deserialized in a fresh Node process, the provider checks and creates agai
   const built = path.join(REPO_ROOT, "dist/provider/policy-provider.js");
   if (!fs.existsSync(built)) throw new Error(`${built} is missing: run npm run build (npm test does) first`);
 
-  const config = {
-    "alicloud:accessKey": emulator.accessKeyId,
-    "alicloud:secretKey": emulator.accessKeySecret,
-    "alicloud:region": "cn-hangzhou",
-    "alicloud:ecsEndpoint": emulator.url,
-  };
+  const config = stackConfig(emulator);
   const news = { timePoints: ["13", 1], repeatWeekdays: [1], retentionDays: 7, tags: { team: "storage" } };
   const text = await serializedProvider();
   const { code, stdout, stderr } = await runFreshNode(

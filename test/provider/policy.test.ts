@@ -2,58 +2,35 @@ import type * as pulumi from "@pulumi/pulumi";
 import { autoSnapshotPolicyProvider as provider } from "../../provider";
 import { CLIENT_TOKEN_TAG } from "../../provider/schemas";
 import { UNKNOWN } from "../../provider/schemas";
-import { startEcsEmulator } from "../../emulator";
+import { startEcsEmulator, type EcsEmulator } from "../../emulator";
+import {
+  REGION,
+  configureProvider,
+  outOfBandEcs,
+  type OutOfBandEcs,
+  type ServicePolicy,
+} from "../support/local-ecs";
 
 /*
  * The AutoSnapshotPolicy provider against the local ECS endpoint, through the real pop-core client.
  * Call counts come from the endpoint's request log, so they count what went over the wire.
  */
 
-type Emulator = Awaited<ReturnType<typeof startEcsEmulator>>;
 type Props = Record<string, unknown>;
-interface ServicePolicy {
-  AutoSnapshotPolicyId: string;
-  TimePoints: string;
-  RetentionDays: number;
-  AutoSnapshotPolicyName: string;
-  Tags: { Tag: { TagKey: string; TagValue: string }[] };
-}
 
-const REGION = "cn-hangzhou";
 const PROVIDER = "serialized-provider";
-let emulator: Emulator;
-let rpc: { request<T>(action: string, params: Record<string, string>, options: object): Promise<T> };
+let emulator: EcsEmulator;
+let ecs: OutOfBandEcs;
 
 beforeAll(async () => {
   emulator = await startEcsEmulator();
-  await provider.configure!({
-    config: {
-      get: (key: string) =>
-        ({
-          "alicloud:accessKey": emulator.accessKeyId,
-          "alicloud:secretKey": emulator.accessKeySecret,
-          "alicloud:region": REGION,
-          "alicloud:ecsEndpoint": emulator.url,
-        })[key],
-    },
-  } as never);
-  const RPCClient = require("@alicloud/pop-core");
-  rpc = new RPCClient({
-    endpoint: emulator.url,
-    apiVersion: "2014-05-26",
-    accessKeyId: emulator.accessKeyId,
-    accessKeySecret: emulator.accessKeySecret,
-  });
+  await configureProvider(provider, emulator);
+  ecs = outOfBandEcs(emulator);
 });
 
 afterAll(async () => {
   await emulator?.close();
 });
-
-function ecs<T = Props>(action: string, params: Record<string, string | number>): Promise<T> {
-  const wire = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]));
-  return rpc.request<T>(action, wire, { method: "POST", formatParams: false });
-}
 
 async function servicePolicy(id: string, regionId = REGION): Promise<ServicePolicy | undefined> {
   const answer = await ecs<{ AutoSnapshotPolicies: { AutoSnapshotPolicy: ServicePolicy[] } }>(
