@@ -55,14 +55,15 @@ export function diffAttachment(
   }
   if (containsUnknown(news.autoSnapshotPolicyId) || containsUnknown(news.diskIds)) return { changes: true };
   const policyChanged = news.autoSnapshotPolicyId !== olds.autoSnapshotPolicyId;
-  const disksChanged = !sameIdSet(asIdList(olds.diskIds), asIdList(news.diskIds));
+  const disksChanged = !sameIdSet(idList(olds.diskIds), idList(news.diskIds));
   // Disks found gone at refresh stay reported until an update: it fails while they are still listed,
   // and clears the report once they are taken out of diskIds.
-  const missingReported = asIdList(olds.missingDiskIds).length > 0;
+  const missingReported = idList(olds.missingDiskIds).length > 0;
   return { changes: policyChanged || disksChanged || missingReported };
 }
 
-function asIdList(value: unknown): string[] {
+/** The string entries of a stored list (state written by any version may hold anything). */
+export function idList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((id): id is string => typeof id === "string") : [];
 }
 

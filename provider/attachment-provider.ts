@@ -6,6 +6,7 @@ import {
   diffAttachment,
   difference,
   type DiskState,
+  idList,
   mapWithConcurrency,
   planUpdate,
   preflightApply,
@@ -13,27 +14,20 @@ import {
   readMembership,
   union,
 } from "./attachment-model";
-import { createEcsClient, EcsApiError, type EcsClient } from "./client";
-import { checkInputs, PartialStateError, PROVIDER_KEY, protobufSafe } from "./provider-kit";
+import { createEcsClient, EcsApiError, isPolicyNotFound, type EcsClient } from "./client";
+import { checkInputs, PartialStateError, PROVIDER_KEY } from "./provider-kit";
 import {
   containsUnknown,
   policyAttachmentInputsSchema,
   type Known,
   type PolicyAttachmentInputs,
 } from "./schemas";
-import { formatFailures, validateInputs } from "./validation";
+import { formatFailures, validateInputs, withoutUndefined } from "./validation";
 
 type Props = Record<string, unknown>;
 type AttachmentInputs = Known<PolicyAttachmentInputs> & { regionId: string };
 
-const INPUT_KEYS = [
-  "regionId",
-  "autoSnapshotPolicyId",
-  "diskIds",
-  "batchSize",
-  "takeOverDisks",
-  "handedOffDiskIds",
-] as const;
+const INPUT_KEYS = Object.keys(policyAttachmentInputsSchema.shape);
 // Reads are safe to run side by side; writes go one batch at a time so that a failure stops at a known point.
 const DESCRIBE_CONCURRENCY = 4;
 
@@ -146,7 +140,7 @@ export async function read(id: string, props: Props): Promise<pulumi.dynamic.Rea
   if (membership.diskIds.length === 0 && !(await policyExists(client, regionId, policyId))) {
     return { id: undefined, props: {} };
   }
-  return { id, props: protobufSafe({ ...withoutProvider(props), ...membership }) };
+  return { id, props: withoutUndefined({ ...withoutProvider(props), ...membership }) };
 }
 
 /** The checked inputs, with every unknown resolved: create() and update() never run at preview. */
@@ -162,7 +156,7 @@ function knownInputs(props: Props): AttachmentInputs {
 }
 
 function outputs(inputs: AttachmentInputs, diskIds: readonly string[]): Props {
-  return protobufSafe({
+  return withoutUndefined({
     regionId: inputs.regionId,
     autoSnapshotPolicyId: inputs.autoSnapshotPolicyId,
     diskIds: union(diskIds),
@@ -171,10 +165,6 @@ function outputs(inputs: AttachmentInputs, diskIds: readonly string[]): Props {
     takeOverDisks: inputs.takeOverDisks,
     handedOffDiskIds: inputs.handedOffDiskIds,
   });
-}
-
-function idList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((id): id is string => typeof id === "string") : [];
 }
 
 function withoutProvider(props: Props): Props {
@@ -316,14 +306,4 @@ async function cancelBatch(client: EcsClient, regionId: string, policyId: string
 
 function isDiskNotFound(error: unknown): boolean {
   return error instanceof EcsApiError && error.code === "InvalidDiskId.NotFound";
-}
-
-function isPolicyNotFound(error: unknown): boolean {
-  return (
-    error instanceof EcsApiError &&
-    error.status === 404 &&
-    /automatic snapshot policy does not exist|AutoSnapshotPolicy.*NotFound/i.test(
-      `${error.code} ${error.serviceMessage}`,
-    )
-  );
 }

@@ -109,7 +109,7 @@ export class BackupPlanError extends Error {
   }
 }
 
-const PLAN_FIELDS = ["$schema", "policies"];
+const PLAN_FIELDS = Object.keys(backupPlanSchema.shape);
 
 const planFileSchema = z.object(
   {

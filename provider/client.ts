@@ -153,6 +153,16 @@ export class EcsApiError extends Error {
   }
 }
 
+/** The service's answer for a policy id that names no policy (in the region): 404 ParameterInvalid. */
+export function isPolicyNotFound(error: unknown): boolean {
+  return (
+    error instanceof EcsApiError &&
+    error.status === 404 &&
+    error.code === "ParameterInvalid" &&
+    /automatic snapshot policy does not exist/i.test(error.serviceMessage)
+  );
+}
+
 export interface EcsClientOptions {
   maxAttempts?: number;
   baseDelayMs?: number;

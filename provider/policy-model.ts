@@ -1,10 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
 import type { EcsParams } from "./client";
-import { PROVIDER_KEY, protobufSafe } from "./provider-kit";
+import { PROVIDER_KEY } from "./provider-kit";
 import { describeSchedule, snapshotsPerDisk } from "./schedule";
 import { CLIENT_TOKEN_TAG, containsUnknown, type AutoSnapshotPolicyInputs, type Known } from "./schemas";
-
-/** The tag that marks a policy with the clientToken of the resource that created it. */
+import { withoutUndefined } from "./validation";
 
 /** Inputs that steer the provider rather than the policy; kept among the outputs for later operations. */
 export const PROVIDER_OPTION_KEYS = [
@@ -129,11 +128,6 @@ function serviceTags(policy: ServicePolicy): Record<string, string> {
   return tags;
 }
 
-/** The clientToken tag of a service policy, if it carries one. */
-export function clientTokenOf(policy: ServicePolicy): string | undefined {
-  return serviceTags(policy)[CLIENT_TOKEN_TAG];
-}
-
 /**
  * The resource's outputs for a policy as the service reports it: every input in its normalised form,
  * the service's own fields and insights, and the provider options (which later operations need).
@@ -154,7 +148,7 @@ export function policyOutputs(
     encrypted: policy.CopyEncryptionConfiguration?.Encrypted,
     kmsKeyId: policy.CopyEncryptionConfiguration?.KMSKeyId,
   });
-  return protobufSafe({
+  return withoutUndefined({
     autoSnapshotPolicyId: policy.AutoSnapshotPolicyId,
     regionId: policy.RegionId ?? "",
     autoSnapshotPolicyName: policy.AutoSnapshotPolicyName ?? "",
@@ -273,6 +267,11 @@ function replacedBy(declared: unknown, current: unknown): boolean {
   return declared !== undefined && declared !== current;
 }
 
+/** The inputs whose new value means a new policy: its region, or a resource group that is set and differs. */
+export function replacingInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return (["regionId", "resourceGroupId"] as const).filter((key) => replacedBy(news[key], olds[key]));
+}
+
 /**
  * diff(): old outputs against new checked inputs. regionId and resourceGroupId (and a different
  * adoptPolicyId) replace the policy; everything else is updated in place. Unset inputs do not
@@ -283,9 +282,7 @@ export function diffPolicy(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: false } {
-  const replaces: string[] = [];
-  if (replacedBy(news.regionId, olds.regionId)) replaces.push("regionId");
-  if (replacedBy(news.resourceGroupId, olds.resourceGroupId)) replaces.push("resourceGroupId");
+  const replaces = replacingInputs(olds, news);
   if (replacedBy(news.adoptPolicyId, olds.adoptPolicyId) && news.adoptPolicyId !== id) {
     replaces.push("adoptPolicyId");
   }
@@ -361,7 +358,7 @@ export function withProviderOptions(
   const kept = Object.entries(outputs).filter(
     ([key]) => key !== PROVIDER_KEY && !(PROVIDER_OPTION_KEYS as readonly string[]).includes(key),
   );
-  return protobufSafe({
+  return withoutUndefined({
     ...Object.fromEntries(kept),
     ...providerOptions(options),
     adopted: options.adopted,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { createEcsClient, EcsApiError, repeated, type EcsClient } from "./client";
+import { createEcsClient, isPolicyNotFound, repeated, type EcsClient } from "./client";
 import {
   changedPolicyFields,
   createPolicyParams,
@@ -10,6 +10,7 @@ import {
   modifyPolicyParams,
   policyOutputs,
   providerOptions,
+  replacingInputs,
   tagChanges,
   withProviderOptions,
   type PolicyInputs,
@@ -38,17 +39,10 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
   );
   if (result.failures?.length || !result.inputs) return result;
   // A replacement lives next to the policy it replaces; with the old token, create's reconcile could take one for the other.
-  if (oldToken !== undefined && replacesPolicy(olds, result.inputs)) {
+  if (oldToken !== undefined && replacingInputs(olds, result.inputs).length > 0) {
     return { ...result, inputs: { ...result.inputs, clientToken: randomUUID() } };
   }
   return result;
-}
-
-function replacesPolicy(olds: Props, inputs: Props): boolean {
-  return (
-    inputs.regionId !== olds.regionId ||
-    (inputs.resourceGroupId !== undefined && inputs.resourceGroupId !== olds.resourceGroupId)
-  );
 }
 
 function policyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
@@ -179,15 +173,6 @@ export async function remove(id: string, props: Props): Promise<void> {
   } catch (error) {
     if (!isPolicyNotFound(error)) throw error;
   }
-}
-
-function isPolicyNotFound(error: unknown): boolean {
-  return (
-    error instanceof EcsApiError &&
-    error.status === 404 &&
-    error.code === "ParameterInvalid" &&
-    error.serviceMessage.includes("does not exist")
-  );
 }
 
 async function findPolicy(

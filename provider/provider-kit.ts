@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { defaultRegion } from "./config";
-import { applyDefaultRegion, validateInputs, type ValidationFailure } from "./validation";
+import { applyDefaultRegion, validateInputs, withoutUndefined, type ValidationFailure } from "./validation";
 
 /** The serialized provider the engine keeps among a dynamic resource's properties. */
 export const PROVIDER_KEY = "__provider";
@@ -23,7 +23,7 @@ export function checkInputs<Schema extends z.ZodType<object>>(
   const validated = validateInputs(schema, withRegion.news, { carriedKeys: options.carriedKeys });
   if (!validated.ok) return { inputs: news, failures: validated.failures };
   const failures = options.rules?.(validated.inputs) ?? [];
-  return { inputs: protobufSafe(validated.inputs as Record<string, unknown>), failures };
+  return { inputs: withoutUndefined(validated.inputs as Record<string, unknown>), failures };
 }
 
 /**
@@ -43,15 +43,4 @@ export class PartialStateError extends Error {
     this.name = "PartialStateError";
     this.reasons = [message];
   }
-}
-
-/** Outputs travel as protobuf Structs: no undefined anywhere (a key with undefined is dropped). */
-export function protobufSafe<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(protobufSafe) as T;
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, field]) => field !== undefined)
-      .map(([key, field]) => [key, protobufSafe(field)]),
-  ) as T;
 }

@@ -105,13 +105,18 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-function withoutUndefined(value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+/**
+ * The value with every key whose value is undefined dropped, at any depth: how inputs arrive and
+ * how outputs must leave, since the engine's protobuf Structs cannot carry undefined.
+ */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([, field]) => field !== undefined)
       .map(([key, field]) => [key, withoutUndefined(field)]),
-  );
+  ) as T;
 }
 
 function uniqueFailures(failures: ValidationFailure[]): ValidationFailure[] {
