@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { repoRoot } from "./repo-root";
 
 /*
  * Runs Pulumi programs with the real CLI (through the Automation API, inline programs) on a local
@@ -11,19 +12,6 @@ import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulum
  */
 
 export const CLI_VERSION = "3.259.0";
-
-export function repoRoot(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (
-      fs.existsSync(manifest) &&
-      JSON.parse(fs.readFileSync(manifest, "utf8")).name === "alicloud-snapshot-policy"
-    ) {
-      return dir;
-    }
-  }
-  throw new Error(`alicloud-snapshot-policy's package.json not found above ${__dirname}`);
-}
 
 /** PULUMI_CLI_ROOT, else `pulumi` on PATH, else where scripts/ensure-pulumi.sh and the npm package put it. */
 export async function findPulumiCli(): Promise<PulumiCommand> {

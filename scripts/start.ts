@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { startEcsEmulator } from "../emulator";
 import { quickstart } from "../examples/quickstart/program";
-import { localStack, repoRoot } from "./local-pulumi";
+import { localStack } from "./local-pulumi";
+import { repoRoot } from "./repo-root";
 
 /*
  * `npm start`: the quick start on the local ECS endpoint, deployed with the real Pulumi CLI on a local

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { localStack, repoRoot } from "../../scripts/local-pulumi";
+import { localStack } from "../../scripts/local-pulumi";
+import { repoRoot } from "../../scripts/repo-root";
 import { backupPlan } from "../../examples/backup-plan/program";
 import {
   automationConfig,
