@@ -4,7 +4,7 @@ import { ACTIONS, type ActionContext } from "./actions";
 import { EcsError } from "./errors";
 import type { FaultSet } from "./faults";
 import { Params } from "./params";
-import { authenticate, type NonceCache, type SignedRequest } from "./signature";
+import { authenticate, headerValue, type NonceCache, type SignedRequest } from "./signature";
 import type { Store } from "./store";
 
 const API_VERSION = "2014-05-26";
@@ -51,7 +51,7 @@ export async function handleRequest(
       return await service.control(req, body, res);
     }
     const params = { ...signed.query, ...signed.form };
-    record.action = params.Action ?? headerText(req, "x-acs-action") ?? "";
+    record.action = params.Action ?? headerValue(req.headers, "x-acs-action") ?? "";
     record.params = withoutSecrets(params);
 
     authenticate(signed, service.secrets, service.nonces, Date.now());
@@ -65,7 +65,7 @@ export async function handleRequest(
     if (!record.action) throw EcsError.missingParameter("Action");
     const action = ACTIONS.get(record.action);
     if (!action) throw EcsError.actionNotFound();
-    const version = params.Version ?? headerText(req, "x-acs-version");
+    const version = params.Version ?? headerValue(req.headers, "x-acs-version");
     if (!version) throw EcsError.missingParameter("Version");
     if (version !== API_VERSION) throw EcsError.invalidVersion();
 
@@ -101,7 +101,9 @@ function parse(req: IncomingMessage, body: Buffer): SignedRequest {
   const url = new URL(req.url ?? "/", "http://ecs-local");
   const queryStart = (req.url ?? "").indexOf("?");
   const path = queryStart === -1 ? (req.url ?? "/") : (req.url ?? "").slice(0, queryStart);
-  const isForm = (headerText(req, "content-type") ?? "").startsWith("application/x-www-form-urlencoded");
+  const isForm = (headerValue(req.headers, "content-type") ?? "").startsWith(
+    "application/x-www-form-urlencoded",
+  );
   return {
     method: (req.method ?? "GET").toUpperCase(),
     path: path || "/",
@@ -128,11 +130,6 @@ function withoutSecrets(params: Record<string, string>): Record<string, string> 
   delete kept.Signature;
   delete kept.SecurityToken;
   return kept;
-}
-
-function headerText(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(",") : value;
 }
 
 function send(res: ServerResponse, status: number, requestId: string, body: Record<string, unknown>): void {

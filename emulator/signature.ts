@@ -163,7 +163,8 @@ function checkTimestamp(timestamp: string, now: number): void {
   if (Math.abs(now - at) > TIMESTAMP_WINDOW_MS) throw EcsError.timestampExpired();
 }
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** A request header as one string (repeated headers joined with commas). */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(",") : value;
 }

@@ -43,6 +43,14 @@ export function policyInRegion(context: ActionContext, policyId: string, regionI
   return policy;
 }
 
+/** Whether the policy carries every filter tag (a filter without a value matches any value). */
+export function hasTags(policy: PolicyRecord, filters: readonly { key: string; value?: string }[]): boolean {
+  return filters.every(
+    ({ key, value }) =>
+      Object.hasOwn(policy.tags, key) && (value === undefined || policy.tags[key] === value),
+  );
+}
+
 const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 export function randomIdSuffix(length: number): string {

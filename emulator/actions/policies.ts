@@ -8,6 +8,7 @@ import {
   type ActionContext,
   checkAccountStatus,
   checkRegionSupported,
+  hasTags,
   isoSeconds,
   policyInRegion,
   randomIdSuffix,
@@ -143,10 +144,7 @@ export const describeAutoSnapshotPolicyEx: Action = {
           (!policyId || policy.id === policyId) &&
           (!name || policy.name === name) &&
           (!resourceGroupId || policy.resourceGroupId === resourceGroupId) &&
-          tagFilters.every(
-            ({ key, value }) =>
-              Object.hasOwn(policy.tags, key) && (value === undefined || policy.tags[key] === value),
-          ),
+          hasTags(policy, tagFilters),
       );
       return {
         TotalCount: matching.length,

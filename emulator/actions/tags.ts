@@ -2,7 +2,7 @@ import { EcsError } from "../errors";
 import type { Params } from "../params";
 import type { PolicyRecord } from "../store";
 import * as validate from "../validation";
-import type { Action, ActionContext } from "./action";
+import { type Action, type ActionContext, hasTags } from "./action";
 
 const RESOURCE_TYPE = "snapshotpolicy";
 const LIST_PAGE_SIZE = 50;
@@ -83,10 +83,7 @@ export const listTagResources: Action = {
           (policy) =>
             policy.regionId === regionId &&
             (ids.size === 0 || ids.has(policy.id)) &&
-            filters.every(
-              ({ key, value }) =>
-                Object.hasOwn(policy.tags, key) && (value === undefined || policy.tags[key] === value),
-            ),
+            hasTags(policy, filters),
         )
         .flatMap((policy) =>
           Object.entries(policy.tags).map(([TagKey, TagValue]) => ({
