@@ -1,6 +1,7 @@
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { autoSnapshotPolicyProvider, policyAttachmentProvider } from "../../provider";
-import { ProviderHost, UNKNOWN } from "./provider-host";
+import { UNKNOWN } from "../../provider/schemas";
+import { ProviderHost } from "../support/provider-host";
 import { REGION, stackConfig } from "../support/local-ecs";
 
 // The engine's call sequence, through Pulumi's own dynamic-provider host process (which loads the

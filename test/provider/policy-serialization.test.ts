@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { autoSnapshotPolicyProvider } from "../../provider";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
+import { serializeProvider } from "../support/provider-host";
 import { providerConfig, stackConfig } from "../support/local-ecs";
 
 /*
@@ -30,13 +30,6 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-async function serializedProvider(): Promise<string> {
-  const serialized = await pulumi.runtime.serializeFunction(() => autoSnapshotPolicyProvider, {
-    allowSecrets: true,
-  });
-  return serialized.text;
-}
-
 test("the serialized provider carries no credential, even when they are set while it is serialized", async () => {
   process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = ENV_KEY_ID;
   process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = ENV_SECRET;
@@ -47,7 +40,7 @@ test("the serialized provider carries no credential, even when they are set whil
   });
   await autoSnapshotPolicyProvider.configure!({ config });
 
-  const text = await serializedProvider();
+  const text = await serializeProvider(autoSnapshotPolicyProvider);
   console.log(`serialized AutoSnapshotPolicy provider: ${Buffer.byteLength(text)} bytes`);
   for (const secret of [ENV_KEY_ID, ENV_SECRET, CONFIG_KEY_ID, CONFIG_SECRET]) {
     expect(text).not.toContain(secret);
@@ -95,7 +88,7 @@ test("deserialized in a fresh Node process, the provider checks and creates agai
 
   const config = stackConfig(emulator);
   const news = { timePoints: ["13", 1], repeatWeekdays: [1], retentionDays: 7, tags: { team: "storage" } };
-  const text = await serializedProvider();
+  const text = await serializeProvider(autoSnapshotPolicyProvider);
   const { code, stdout, stderr } = await runFreshNode(
     FRESH_PROCESS_SCRIPT,
     JSON.stringify({ text, config, news }),
