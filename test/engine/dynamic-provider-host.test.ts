@@ -1,6 +1,6 @@
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { autoSnapshotPolicyProvider, policyAttachmentProvider } from "../../provider";
-import { UNKNOWN } from "../../provider/schemas";
+import { UNKNOWN } from "../../provider/engine";
 import { ProviderHost } from "../support/provider-host";
 import { REGION, stackConfig } from "../support/local-ecs";
 

@@ -1,6 +1,6 @@
 import { policyAttachmentProvider as provider } from "../../provider";
-import { PartialStateError } from "../../provider/provider-kit";
-import { UNKNOWN } from "../../provider/schemas";
+import { PartialStateError } from "../../provider/engine";
+import { UNKNOWN } from "../../provider/engine";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { REGION, configureProvider, outOfBandEcs, type OutOfBandEcs } from "../support/local-ecs";
 

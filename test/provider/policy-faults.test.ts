@@ -1,7 +1,7 @@
 import { autoSnapshotPolicyProvider as provider } from "../../provider";
-import { EcsApiError } from "../../provider/client";
-import { CLIENT_TOKEN_TAG } from "../../provider/schemas";
-import { PartialStateError } from "../../provider/provider-kit";
+import { EcsApiError } from "../../provider/ecs/errors";
+import { CLIENT_TOKEN_TAG } from "../../provider/policy/schema";
+import { PartialStateError } from "../../provider/engine";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import {
   REGION,

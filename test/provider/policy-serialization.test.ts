@@ -45,7 +45,7 @@ test("the serialized provider carries no credential, even when they are set whil
   for (const secret of [ENV_KEY_ID, ENV_SECRET, CONFIG_KEY_ID, CONFIG_SECRET]) {
     expect(text).not.toContain(secret);
   }
-  expect(text).toContain("alicloud-snapshot-policy/dist/provider/policy-provider");
+  expect(text).toContain("alicloud-snapshot-policy/runtime");
 });
 
 /** Runs `script` in a fresh `node -e` with cwd = the repo root, as the engine's provider host runs. */
@@ -83,7 +83,7 @@ process.stdin.on("end", async () => {
 `;
 
 test("deserialized in a fresh Node process, the provider checks and creates against the endpoint", async () => {
-  const built = path.join(REPO_ROOT, "dist/provider/policy-provider.js");
+  const built = path.join(REPO_ROOT, "dist/provider/runtime.js");
   if (!fs.existsSync(built)) throw new Error(`${built} is missing: run npm run build (npm test does) first`);
 
   const config = stackConfig(emulator);

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { autoSnapshotPolicyProvider as provider } from "../../provider";
-import { CLIENT_TOKEN_TAG } from "../../provider/schemas";
-import { UNKNOWN } from "../../provider/schemas";
+import { UNKNOWN } from "../../provider/engine";
+import { CLIENT_TOKEN_TAG } from "../../provider/policy/schema";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import {
   REGION,
