@@ -17,6 +17,7 @@ let emulator: EcsEmulator;
 
 beforeAll(async () => {
   emulator = await startEcsEmulator({
+    policiesPerDisk: 1,
     disks: [
       { diskId: "d-pop0001", regionId: REGION },
       { diskId: "d-pop0002", regionId: REGION, attached: false },
@@ -95,6 +96,8 @@ describe.each<[string, (emulator: EcsEmulator) => Caller, string]>([
       ResourceGroupId: "rg-aek2kkmhmhs1234",
       Type: "Custom",
       Tags: { Tag: [{ TagKey: "team", TagValue: "storage" }] },
+      AssociationType: "AssociatedWithDisk",
+      TargetTags: { TargetTag: [] },
     });
 
     const modified = await call("ModifyAutoSnapshotPolicyEx", {

@@ -666,7 +666,7 @@ const CASES: Case[] = [
   [
     "tag: other resource type",
     "TagResources",
-    () => ({ RegionId: REGION, ResourceType: "instance", "ResourceId.1": ids.policy, ...tags(["a", "b"]) }),
+    () => ({ RegionId: REGION, ResourceType: "disk", "ResourceId.1": ids.policy, ...tags(["a", "b"]) }),
     400,
     "InvalidResourceType.NotSupported",
     "The specified ResourceType is not supported.",
