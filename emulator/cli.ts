@@ -27,7 +27,10 @@ function seedDisks(spec: string | undefined, regionId: string): SeedDisk[] {
   return ids.map((diskId) => ({ diskId, regionId }));
 }
 
-function keyPair(accessKeyId: string | undefined, accessKeySecret: string | undefined): EmulatorCredentials[] | undefined {
+function keyPair(
+  accessKeyId: string | undefined,
+  accessKeySecret: string | undefined,
+): EmulatorCredentials[] | undefined {
   if (accessKeyId === undefined && accessKeySecret === undefined) return undefined;
   if (!accessKeyId || !accessKeySecret) {
     throw new Error("--access-key-id and --access-key-secret: give both, or neither for a generated pair");
@@ -75,7 +78,9 @@ async function main(): Promise<void> {
   console.log(`  accessKeyId:     ${emulator.accessKeyId}`);
   console.log(`  accessKeySecret: ${emulator.accessKeySecret}`);
   console.log(`  state:           ${values.state ?? "in memory"}`);
-  console.log(`  account:         ${policiesPerDisk} ${policiesPerDisk === 1 ? "policy" : "policies"} per disk`);
+  console.log(
+    `  account:         ${policiesPerDisk} ${policiesPerDisk === 1 ? "policy" : "policies"} per disk`,
+  );
   if (values.control) console.log(`  control route:   ${emulator.url}/__control/`);
 
   let stopping = false;
