@@ -13,6 +13,41 @@ describe.each([1, 10] as const)("an account with %i polic(ies) per disk", (polic
   const local = useLocalEcs({ policiesPerDisk });
   const adds = policiesPerDisk === 10;
 
+  test("disk and instance ids named like built-in JavaScript properties are ordinary ids", async () => {
+    const call = local.callers["pop-core"];
+    local.emulator.addInstances([{ instanceId: "__proto__", regionId: REGION, tags: { k: "v" } }]);
+    local.emulator.addDisks([
+      { diskId: "__proto__", regionId: REGION, instanceId: "__proto__" },
+      { diskId: "constructor", regionId: REGION },
+    ]);
+    const created = await call("CreateAutoSnapshotPolicy", {
+      regionId: REGION,
+      timePoints: json([1]),
+      repeatWeekdays: json([1]),
+      retentionDays: 7,
+    });
+    const policyId = created.body.AutoSnapshotPolicyId as string;
+    const applied = await call("ApplyAutoSnapshotPolicy", {
+      regionId: REGION,
+      autoSnapshotPolicyId: policyId,
+      diskIds: json(["__proto__", "constructor"]),
+    });
+    expect(applied.status).toBe(200);
+    const listed = diskList(
+      await call("DescribeDisks", { RegionId: REGION, AutoSnapshotPolicyId: policyId }),
+    );
+    expect(listed.map((disk) => [disk.DiskId, disk.InstanceId])).toEqual([
+      ["__proto__", "__proto__"],
+      ["constructor", ""],
+    ]);
+    const missing = await call("ApplyAutoSnapshotPolicy", {
+      regionId: REGION,
+      autoSnapshotPolicyId: policyId,
+      diskIds: json(["toString"]),
+    });
+    expect(missing).toMatchObject({ status: 404, body: { Code: "InvalidDiskId.NotFound" } });
+  });
+
   describe.each(CLIENT_NAMES)("through %s", (client) => {
     let call: Caller;
     let serial = 0;
