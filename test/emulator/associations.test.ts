@@ -1,3 +1,4 @@
+import { startEcsEmulator } from "../../emulator";
 import { type Caller, diskList, json, policyList, type WireParams } from "../support/ecs-clients";
 import { CLIENT_NAMES, useLocalEcs } from "../support/use-local-ecs";
 
@@ -254,4 +255,12 @@ describe.each([1, 10] as const)("an account with %i polic(ies) per disk", (polic
       expect(await associations({ DiskId: disks[0] })).toEqual([[policyId, disks[0]]]);
     });
   });
+});
+
+test.each([
+  [{ policiesPerDisk: 5 }, "policiesPerDisk must be 1 or 10, got 5"],
+  [{ requestLogLimit: -1 }, "requestLogLimit must be a whole number ≥ 0, got -1"],
+  [{ requestTimeoutMs: 0 }, "requestTimeoutMs must be a whole number > 0, got 0"],
+])("startEcsEmulator(%j) is refused", async (options, message) => {
+  await expect(startEcsEmulator(options as never)).rejects.toThrow(message);
 });
