@@ -75,7 +75,13 @@ describe("retainOnDelete, then adoptPolicyId", () => {
 
   test("the disks never lose the policy: no Cancel, no Delete, no other policy applied after it", () => {
     for (const step of steps) expect(strippingRequests(step, policyId)).toEqual([]);
-    expect(steps[1].requests.filter(({ action }) => !action.startsWith("Describe"))).toEqual([]);
+  });
+
+  test("retaining and adopting write nothing: the program declares the policy as it is", () => {
+    const writes = (step: StepResult) =>
+      step.requests.filter(({ action }) => !action.startsWith("Describe") && !action.startsWith("List"));
+    expect(writes(steps[1])).toEqual([]);
+    expect(writes(steps[2])).toEqual([]);
   });
 
   test("the adopted step takes over the same policy and drops the old resources from the state", () => {
