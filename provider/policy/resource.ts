@@ -18,8 +18,8 @@ export interface AutoSnapshotPolicyArgs {
   timePoints: pulumi.Input<pulumi.Input<number | string>[]>;
   /** 1–7 days of the week, 1 (Monday) – 7 (Sunday); order and duplicates do not matter. */
   repeatWeekdays: pulumi.Input<pulumi.Input<number | string>[]>;
-  /** Days each automatic snapshot is kept: -1 (forever) or 1–65535; default -1. */
-  retentionDays?: pulumi.Input<number>;
+  /** Days each automatic snapshot is kept: -1 (forever) or 1–65535. Required, as in @pulumi/alicloud. */
+  retentionDays: pulumi.Input<number>;
   /** Copy each automatic snapshot to targetCopyRegions; default false. */
   enableCrossRegionCopy?: pulumi.Input<boolean>;
   /** Exactly one region other than regionId; only with enableCrossRegionCopy. */

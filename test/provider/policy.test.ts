@@ -109,7 +109,24 @@ describe("check", () => {
 
   test("the token tag key is reserved", async () => {
     const result = await provider.check!({}, { ...base, tags: { [CLIENT_TOKEN_TAG]: "mine" } });
-    expect(result.failures).toEqual([{ property: `tags.${CLIENT_TOKEN_TAG}`, reason: expect.any(String) }]);
+    expect(result.failures).toEqual([
+      { property: "tags", reason: expect.stringMatching(`^tags.${CLIENT_TOKEN_TAG}: this tag key is kept`) },
+    ]);
+  });
+
+  // The engine looks a failure's property up among the inputs by top-level name only.
+  test("a failure inside a list names the top-level input, with the path in the reason", async () => {
+    const result = await provider.check!({}, { ...base, timePoints: [2, 25] });
+    expect(result.failures).toEqual([
+      { property: "timePoints", reason: "timePoints[1]: 25 is not allowed; whole hours 0–23 (UTC+8)" },
+    ]);
+  });
+
+  test("retentionDays is required, as in @pulumi/alicloud", async () => {
+    const result = await provider.check!({}, { timePoints: [1], repeatWeekdays: [1, 3] });
+    expect(result.failures).toEqual([
+      { property: "retentionDays", reason: "retentionDays is required: -1 (keep forever) or 1–65535 days" },
+    ]);
   });
 
   test("the snapshot limit fails only when the schedule is known", async () => {
