@@ -70,8 +70,6 @@ export class AutoSnapshotPolicy extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<string>;
   /** When the policy was created (ISO 8601, UTC). */
   declare readonly creationTime: pulumi.Output<string>;
-  /** Number of disks the policy is applied to. */
-  declare readonly diskNums: pulumi.Output<number>;
   /** Most automatic snapshots one disk holds under this schedule; -1 when retention is forever (unbounded). */
   declare readonly snapshotsPerDisk: pulumi.Output<number>;
   /** The schedule in plain words, hours in UTC+8. */
@@ -88,7 +86,6 @@ export class AutoSnapshotPolicy extends pulumi.dynamic.Resource {
         autoSnapshotPolicyId: undefined,
         status: undefined,
         creationTime: undefined,
-        diskNums: undefined,
         snapshotsPerDisk: undefined,
         schedule: undefined,
         adopted: undefined,

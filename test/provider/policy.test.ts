@@ -162,7 +162,6 @@ describe("create", () => {
       resourceGroupId: "rg-aek2kkmhmhs",
       status: "Normal",
       creationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-      diskNums: 0,
       snapshotsPerDisk: 18,
       schedule: expect.stringContaining("kept 30 days"),
       allowSnapshotLimitOverflow: false,
@@ -331,6 +330,33 @@ describe("read (refresh)", () => {
     const { outs } = await provider.update!(id, refreshedOutputs, news);
     expect(outs).toMatchObject({ autoSnapshotPolicyName: "Declared", retentionDays: 7 });
     expect(await servicePolicy(id)).toMatchObject({ AutoSnapshotPolicyName: "Declared", RetentionDays: 7 });
+  });
+
+  // After a refresh the engine diffs the stored inputs against the declared ones, to mark properties.
+  test("read returns the live policy as inputs: equal to check's when nothing drifted", async () => {
+    const declared = { ...base, autoSnapshotPolicyName: "Steady", tags: { team: "storage" } };
+    const { id, inputs, outputs } = await up(declared);
+    const refreshed = await provider.read!(id, outputs);
+    const { __provider, ...checkedInputs } = inputs;
+    expect(__provider).toBe(PROVIDER);
+    expect(refreshed.inputs).toEqual(checkedInputs);
+  });
+
+  test("read returns the drifted properties, and only those, changed in its inputs", async () => {
+    const declared = { ...base, autoSnapshotPolicyName: "Steady", tags: { team: "storage" } };
+    const { id, inputs, outputs } = await up(declared);
+    await ecs("ModifyAutoSnapshotPolicyEx", {
+      regionId: REGION,
+      autoSnapshotPolicyId: id,
+      timePoints: '["5"]',
+      retentionDays: 9,
+    });
+    const refreshed = await provider.read!(id, outputs);
+    const changed = Object.keys(refreshed.inputs).filter(
+      (key) => JSON.stringify(refreshed.inputs[key]) !== JSON.stringify(inputs[key]),
+    );
+    expect(changed.sort()).toEqual(["retentionDays", "timePoints"]);
+    expect(refreshed.inputs).toMatchObject({ timePoints: [5], retentionDays: 9 });
   });
 
   test("a policy deleted outside Pulumi is gone from state", async () => {
