@@ -33,8 +33,9 @@ export interface EcsSettings {
   timeoutMs?: number;
 }
 
+/** The engine passes config values as text, or as structured values (lists, objects, numbers). */
 interface StackConfig {
-  get(key: string): string | undefined;
+  get(key: string): unknown;
 }
 
 /** @pulumi/alicloud's `alicloud:assumeRole`. */
@@ -92,8 +93,15 @@ export function setStackConfig(config: StackConfig): void {
 }
 
 export function readStackConfig(config: StackConfig): SettingSource {
-  const get = (key: string) => config.get(key) || undefined;
-  const endpoints = parseEndpoints(get("alicloud:endpoints"));
+  const raw = (key: string) => {
+    const value = config.get(key);
+    return value === undefined || value === null || value === "" ? undefined : value;
+  };
+  const get = (key: string) => {
+    const value = raw(key);
+    return value === undefined || typeof value === "string" ? value : JSON.stringify(value);
+  };
+  const endpoints = parseEndpoints(raw("alicloud:endpoints"));
   return withoutUnset({
     accessKey: get("alicloud:accessKey"),
     secretKey: get("alicloud:secretKey"),
@@ -104,7 +112,7 @@ export function readStackConfig(config: StackConfig): SettingSource {
     stsEndpoint: endpoints.sts,
     profile: get("alicloud:profile"),
     sharedCredentialsFile: get("alicloud:sharedCredentialsFile"),
-    assumeRole: parseAssumeRole(get("alicloud:assumeRole")),
+    assumeRole: parseAssumeRole(raw("alicloud:assumeRole")),
     ecsRoleName: get("alicloud:ecsRoleName"),
     maxAttempts: get(`${PACKAGE_NAMESPACE}:maxAttempts`),
     timeoutMs: get(`${PACKAGE_NAMESPACE}:timeoutMs`),
@@ -114,14 +122,9 @@ export function readStackConfig(config: StackConfig): SettingSource {
 const ENDPOINTS_FORM = 'a list of objects such as [{"ecs": "ecs.cn-hangzhou.aliyuncs.com"}]';
 
 /** `alicloud:endpoints`: the first `ecs` and `sts` entries of @pulumi/alicloud's list of endpoint objects. */
-export function parseEndpoints(text: string | undefined): { ecs?: string; sts?: string } {
-  if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error(`alicloud:endpoints: not JSON; ${ENDPOINTS_FORM}`);
-  }
+export function parseEndpoints(given: unknown): { ecs?: string; sts?: string } {
+  if (given === undefined) return {};
+  const value = structured(given, "alicloud:endpoints", ENDPOINTS_FORM);
   const entries = Array.isArray(value) ? value : [value];
   if (!entries.every((entry) => entry !== null && typeof entry === "object" && !Array.isArray(entry))) {
     throw new Error(`alicloud:endpoints: ${ENDPOINTS_FORM}`);
@@ -142,14 +145,9 @@ const ASSUME_ROLE_FORM =
   'an object such as {"roleArn": "acs:ram::123456789012:role/ops", "sessionName": "deploy"}';
 
 /** `alicloud:assumeRole`, as @pulumi/alicloud defines it. */
-export function parseAssumeRole(text: string | undefined): AssumeRole | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error(`alicloud:assumeRole: not JSON; ${ASSUME_ROLE_FORM}`);
-  }
+export function parseAssumeRole(given: unknown): AssumeRole | undefined {
+  if (given === undefined) return undefined;
+  const value = structured(given, "alicloud:assumeRole", ASSUME_ROLE_FORM);
   const role = value as Record<string, unknown>;
   if (role === null || typeof role !== "object" || typeof role.roleArn !== "string" || role.roleArn === "") {
     throw new Error(`alicloud:assumeRole: roleArn is required; ${ASSUME_ROLE_FORM}`);
@@ -170,6 +168,16 @@ export function parseAssumeRole(text: string | undefined): AssumeRole | undefine
     policy: role.policy as string | undefined,
     externalId: role.externalId as string | undefined,
   });
+}
+
+/** A structured config value as the engine passes it: already a value, or its JSON text. */
+function structured(given: unknown, key: string, form: string): unknown {
+  if (typeof given !== "string") return given;
+  try {
+    return JSON.parse(given);
+  } catch {
+    throw new Error(`${key}: not JSON; ${form}`);
+  }
 }
 
 function environmentSources(): SettingSource[] {

@@ -32,7 +32,11 @@ const actions = () => emulator.requests.map((r) => r.action);
 
 test("check at preview accepts unknown values and calls nothing", async () => {
   const before = emulator.requests.length;
-  const policy = await policyHost.check("p", {}, { timePoints: [UNKNOWN, "2"], repeatWeekdays: UNKNOWN });
+  const policy = await policyHost.check(
+    "p",
+    {},
+    { timePoints: [UNKNOWN, "2"], repeatWeekdays: UNKNOWN, retentionDays: 7 },
+  );
   expect(policy.failures).toEqual([]);
   const attachment = await attachmentHost.check("a", {}, { autoSnapshotPolicyId: UNKNOWN, diskIds: DISKS });
   expect(attachment.failures).toEqual([]);

@@ -10,7 +10,7 @@ import {
   type SettingSource,
 } from "../../provider/config";
 
-const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
+const config = (values: Record<string, unknown>) => ({ get: (key: string) => values[key] });
 
 describe("alicloud:endpoints, as @pulumi/alicloud defines it", () => {
   test.each([
@@ -85,6 +85,21 @@ describe("alicloud:assumeRole", () => {
 });
 
 describe("the stack config keys", () => {
+  test("structured values are taken as the engine passes them, as values or as JSON text", () => {
+    const read = readStackConfig(
+      config({
+        "alicloud:endpoints": [{ ecs: "ecs.example" }],
+        "alicloud:assumeRole": { roleArn: "acs:ram::1:role/r" },
+        "alicloud-snapshot-policy:maxAttempts": 3,
+      }),
+    );
+    expect(read).toStrictEqual({
+      ecsEndpoint: "ecs.example",
+      assumeRole: { roleArn: "acs:ram::1:role/r" },
+      maxAttempts: "3",
+    });
+  });
+
   test("alicloud:endpoints wins over the deprecated alicloud:ecsEndpoint", () => {
     const read = readStackConfig(
       config({ "alicloud:endpoints": '[{"ecs": "new.example"}]', "alicloud:ecsEndpoint": "old.example" }),
