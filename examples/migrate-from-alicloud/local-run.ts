@@ -43,9 +43,8 @@ export async function migrateOnLocalEcs(
       "alicloud:region": { value: options.regionId },
       "alicloud:accessKey": { value: emulator.accessKeyId, secret: true },
       "alicloud:secretKey": { value: emulator.accessKeySecret, secret: true },
-      // @pulumi/alicloud's key (read by the stand-ins), and the key this package reads today.
+      // @pulumi/alicloud's key, read by the stand-ins and by this package alike.
       "alicloud:endpoints": { value: JSON.stringify([{ ecs: emulator.url }]) },
-      "alicloud:ecsEndpoint": { value: emulator.url },
     },
     program: async () =>
       step === "adopted" ? adopted(diskIds, policyId) : bridged(diskIds, step === "retained"),
