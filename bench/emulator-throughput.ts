@@ -1,93 +1,148 @@
+import { fork } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import RPCClient from "@alicloud/pop-core";
-import { startEcsEmulator, type EcsEmulator } from "../emulator";
+import { startEcsEmulator } from "../emulator";
+import type { LoadJob, LoadResult, ScenarioName } from "./load-generator";
 
 /*
- * Signed requests per second the local ECS endpoint serves on loopback, for pop-core (HMAC-SHA1)
- * clients running concurrently. Each scenario stops after REQUESTS requests or SECONDS seconds.
- * Clients and endpoint share this one Node process (one event loop), so the figure is a floor.
+ * Signed requests per second ecs-local serves on loopback, measured from a load generator in a separate
+ * process (bench/load-generator.ts), beside the same generator's figure against a bare Node HTTP
+ * server that answers a constant JSON body: the ceiling of this machine, Node's HTTP stack and the
+ * generator. The ratio to it is the figure that travels between machines.
  *
- *   node dist/bench/emulator-throughput.js [clients=8] [requests=4000] [seconds=20]
+ *   npm run build && node dist/bench/emulator-throughput.js [connections=16] [seconds=5]
+ *   node --cpu-prof --cpu-prof-dir=profiles dist/bench/emulator-throughput.js   # profile the endpoint
  */
 
-const REGION = "cn-hangzhou";
-const [CLIENTS, REQUESTS, SECONDS] = [8, 4000, 20].map((fallback, index) => {
+const [CONNECTIONS, SECONDS] = [16, 5].map((fallback, index) => {
   const value = Number(process.argv[2 + index]);
   return Number.isInteger(value) && value > 0 ? value : fallback;
 });
-const POLICY = { timePoints: '["1"]', repeatWeekdays: '["1"]', retentionDays: 7 };
-const REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "ap-southeast-1", "eu-central-1"];
+const WARMUP_SECONDS = 1;
 
-type Call = (action: string, params: Record<string, string | number>) => Promise<Record<string, unknown>>;
-
-interface Scenario {
-  name: string;
-  /** Makes one round of calls for a client; returns how many requests it sent. */
-  round(call: Call, clientIndex: number): Promise<number>;
-}
-
-const SCENARIOS: Scenario[] = [
-  {
-    name: "DescribeAutoSnapshotPolicyEx",
-    async round(call) {
-      await call("DescribeAutoSnapshotPolicyEx", { RegionId: REGION, PageSize: 10 });
-      return 1;
-    },
-  },
-  {
-    // Create then delete, so the 100-per-region quota never stops the run.
-    name: "CreateAutoSnapshotPolicy + DeleteAutoSnapshotPolicy",
-    async round(call, clientIndex) {
-      const regionId = REGIONS[clientIndex % REGIONS.length];
-      const created = await call("CreateAutoSnapshotPolicy", { regionId, ...POLICY });
-      await call("DeleteAutoSnapshotPolicy", {
-        regionId,
-        autoSnapshotPolicyId: String(created.AutoSnapshotPolicyId),
-      });
-      return 2;
-    },
-  },
+const SCENARIOS: { name: ScenarioName; label: string; unit: string }[] = [
+  { name: "describe", label: "DescribeAutoSnapshotPolicyEx", unit: "req/s" },
+  { name: "create-delete", label: "CreateAutoSnapshotPolicy + DeleteAutoSnapshotPolicy", unit: "pairs/s" },
 ];
 
-async function run(emulator: EcsEmulator, scenario: Scenario): Promise<{ count: number; seconds: number }> {
-  const deadline = Date.now() + SECONDS * 1000;
-  let sent = 0;
-  const started = process.hrtime.bigint();
-  const client = async (clientIndex: number): Promise<void> => {
-    const rpc = new RPCClient({
-      accessKeyId: emulator.accessKeyId,
-      accessKeySecret: emulator.accessKeySecret,
-      endpoint: emulator.url,
-      apiVersion: "2014-05-26",
+interface Target {
+  label: string;
+  url: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  close(): Promise<void>;
+}
+
+/** A Node HTTP server that reads each request and answers one constant JSON body. */
+async function startBareServer(): Promise<Target> {
+  const body = JSON.stringify({
+    RequestId: "00000000-0000-0000-0000-000000000000",
+    AutoSnapshotPolicyId: "sp-bare",
+  });
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, {
+        "content-type": "application/json;charset=utf-8",
+        "content-length": Buffer.byteLength(body),
+      });
+      res.end(body);
     });
-    const call: Call = (action, params) =>
-      rpc.request<Record<string, unknown>>(action, params, { method: "POST", formatParams: false });
-    while (sent < REQUESTS && Date.now() < deadline) sent += await scenario.round(call, clientIndex);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    label: "bare server",
+    url: `http://127.0.0.1:${port}`,
+    accessKeyId: "bare",
+    accessKeySecret: "bare",
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
-  await Promise.all(Array.from({ length: CLIENTS }, (_, index) => client(index)));
-  return { count: sent, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+async function startEcsLocal(statePath: string | undefined): Promise<Target> {
+  const emulator = await startEcsEmulator({ statePath });
+  return {
+    label: statePath ? "ecs-local, state file" : "ecs-local, in memory",
+    url: emulator.url,
+    accessKeyId: emulator.accessKeyId,
+    accessKeySecret: emulator.accessKeySecret,
+    close: () => emulator.close(),
+  };
+}
+
+function runGenerator(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, "load-generator.js"), {
+      stdio: "inherit",
+      // Not the endpoint's flags: `node --cpu-prof` profiles the endpoint only.
+      execArgv: [],
+    });
+    child.once("message", (result) => resolve(result as LoadResult));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`the load generator exited with ${code}`));
+    });
+    child.send(job);
+  });
+}
+
+async function measure(target: Target, scenario: ScenarioName): Promise<number> {
+  const result = await runGenerator({
+    url: target.url,
+    accessKeyId: target.accessKeyId,
+    accessKeySecret: target.accessKeySecret,
+    scenario,
+    connections: CONNECTIONS,
+    warmupSeconds: WARMUP_SECONDS,
+    seconds: SECONDS,
+  });
+  if (Object.keys(result.failures).length > 0) {
+    throw new Error(`${target.label}, ${scenario}: failed answers ${JSON.stringify(result.failures)}`);
+  }
+  return result.rounds / result.seconds;
 }
 
 async function main(): Promise<void> {
+  const cpus = os.cpus();
   console.log(
-    `ecs-local throughput: ${CLIENTS} pop-core clients, up to ${REQUESTS} requests or ${SECONDS} s each`,
+    `ecs-local throughput: load generator in its own process, ${CONNECTIONS} keep-alive connections, ` +
+      `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per figure`,
   );
-  for (const statePath of [undefined, path.join(os.tmpdir(), `ecs-local-bench-${process.pid}.json`)]) {
-    const emulator = await startEcsEmulator({ statePath });
+  console.log(
+    `machine: ${cpus.length} × ${cpus[0]?.model.trim()}, Node ${process.version}, ${os.platform()}`,
+  );
+
+  const statePath = path.join(os.tmpdir(), `ecs-local-bench-${process.pid}.json`);
+  const figures = new Map<string, number[]>();
+  for (const start of [startBareServer, () => startEcsLocal(undefined), () => startEcsLocal(statePath)]) {
+    const target = await start();
     try {
-      for (const scenario of SCENARIOS) {
-        const { count, seconds } = await run(emulator, scenario);
-        const store = statePath ? "file state" : "in memory";
-        console.log(
-          `  ${scenario.name.padEnd(52)} ${store.padEnd(10)} ${String(count).padStart(6)} requests ` +
-            `in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} req/s`,
-        );
-      }
+      const values: number[] = [];
+      for (const { name } of SCENARIOS) values.push(await measure(target, name));
+      figures.set(target.label, values);
     } finally {
-      await emulator.close();
-      if (statePath) fs.rmSync(statePath, { force: true });
+      await target.close();
+      fs.rmSync(statePath, { force: true });
+    }
+  }
+
+  const [bare, ...others] = [...figures.entries()];
+  for (const [index, { label, unit }] of SCENARIOS.entries()) {
+    console.log(`\n${label} (${unit})`);
+    console.log(`  ${bare[0].padEnd(24)} ${Math.round(bare[1][index]).toString().padStart(7)}`);
+    for (const [target, values] of others) {
+      const ratio = values[index] / bare[1][index];
+      console.log(
+        `  ${target.padEnd(24)} ${Math.round(values[index]).toString().padStart(7)}   ${ratio.toFixed(2)} of the bare server`,
+      );
     }
   }
 }

@@ -98,31 +98,34 @@ export async function handleRequest(
 }
 
 function parse(req: IncomingMessage, body: Buffer): SignedRequest {
-  const url = new URL(req.url ?? "/", "http://ecs-local");
-  const queryStart = (req.url ?? "").indexOf("?");
-  const path = queryStart === -1 ? (req.url ?? "/") : (req.url ?? "").slice(0, queryStart);
+  const url = req.url ?? "/";
+  const queryStart = url.indexOf("?");
   const isForm = (headerValue(req.headers, "content-type") ?? "").startsWith(
     "application/x-www-form-urlencoded",
   );
   return {
     method: (req.method ?? "GET").toUpperCase(),
-    path: path || "/",
-    query: Object.fromEntries(url.searchParams),
+    path: (queryStart === -1 ? url : url.slice(0, queryStart)) || "/",
+    query: queryStart === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(queryStart + 1))),
     form: isForm ? Object.fromEntries(new URLSearchParams(body.toString("utf8"))) : {},
     body,
     headers: req.headers,
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw EcsError.invalidParameter("Body");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.destroy();
+      reject(EcsError.invalidParameter("Body"));
+    });
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
 }
 
 function withoutSecrets(params: Record<string, string>): Record<string, string> {

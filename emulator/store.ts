@@ -66,6 +66,7 @@ export class FileStore implements Store {
   private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private latest: EcsState | undefined;
   private writing = false;
+  private directoryMade = false;
 
   constructor(private readonly filePath: string) {}
 
@@ -103,7 +104,11 @@ export class FileStore implements Store {
   }
 
   private async write(text: string): Promise<void> {
-    await fs.promises.mkdir(path.dirname(this.filePath), { recursive: true });
+    const directory = path.dirname(this.filePath);
+    if (!this.directoryMade) {
+      await fs.promises.mkdir(directory, { recursive: true });
+      this.directoryMade = true;
+    }
     const temporary = `${this.filePath}.${process.pid}.tmp`;
     const handle = await fs.promises.open(temporary, "w");
     try {
@@ -113,6 +118,13 @@ export class FileStore implements Store {
       await handle.close();
     }
     await fs.promises.rename(temporary, this.filePath);
+    // The rename is durable only once the directory entry is.
+    const directoryHandle = await fs.promises.open(directory, "r");
+    try {
+      await directoryHandle.sync();
+    } finally {
+      await directoryHandle.close();
+    }
   }
 }
 
