@@ -9,6 +9,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --disks <n|ids>      seed disks: a count (d-local000001…) or a comma list of disk ids
   --region <id>        region of the seed disks (default: cn-hangzhou)
   --control            serve the test-only /__control/ route
+  --no-console         do not serve the console page at / (served by default)
   --help               show this text`;
 
 function seedDisks(spec: string | undefined, regionId: string): SeedDisk[] {
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       disks: { type: "string" },
       region: { type: "string", default: "cn-hangzhou" },
       control: { type: "boolean", default: false },
+      "no-console": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -48,12 +50,14 @@ async function main(): Promise<void> {
     statePath: values.state,
     disks: seedDisks(values.disks, values.region),
     controlRoute: values.control,
+    console: !values["no-console"],
   });
   console.log(`ecs-local listening on ${emulator.url}`);
   console.log(`  accessKeyId:     ${emulator.accessKeyId}`);
   console.log(`  accessKeySecret: ${emulator.accessKeySecret}`);
   console.log(`  state:           ${values.state ?? "in memory"}`);
   if (values.control) console.log(`  control route:   ${emulator.url}/__control/`);
+  if (!values["no-console"]) console.log(`  console:         ${emulator.url}/`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -3,6 +3,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { isoSeconds } from "./actions/action";
 import { newPolicyId } from "./actions/policies";
+import { consoleRoute } from "./console";
 import { type AccountStatus, type Controls, controlRoute, type SeedDisk } from "./control";
 import { FaultSet, type FaultRule } from "./faults";
 import { isKnownRegion } from "./regions";
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   /** Serve the test-only `/__control/` route (see control.ts); default false. */
   controlRoute?: boolean;
+  /** Serve the console page at `/` (see console.ts); default false. */
+  console?: boolean;
 }
 
 export interface EcsEmulator extends Controls {
@@ -136,6 +139,7 @@ export async function startEcsEmulator(options: EmulatorOptions = {}): Promise<E
   if (options.disks) controls.addDisks(options.disks);
   await persist();
   if (options.controlRoute) service.control = controlRoute(controls);
+  if (options.console) service.console = consoleRoute(service, controls);
 
   const server = http.createServer((req, res) => void handleRequest(service, req, res));
   const host = options.host ?? "127.0.0.1";

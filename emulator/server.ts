@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ACTIONS, type ActionContext } from "./actions";
+import { isConsoleRequest } from "./console";
 import { EcsError } from "./errors";
 import type { FaultSet } from "./faults";
 import { Params } from "./params";
@@ -13,6 +14,8 @@ export const CONTROL_PREFIX = "/__control/";
 
 /** One request as the emulator saw it. `params` never holds the signature or a security token. */
 export interface RequestRecord {
+  /** When the request arrived (ISO 8601). */
+  time: string;
   action: string;
   params: Record<string, string>;
   status: number;
@@ -30,6 +33,8 @@ export interface Service {
   requests: RequestRecord[];
   /** The test-only control route, when enabled. */
   control?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<void>;
+  /** The console page and its routes, when enabled. */
+  console?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<void>;
 }
 
 /**
@@ -42,7 +47,7 @@ export async function handleRequest(
   res: ServerResponse,
 ): Promise<void> {
   const requestId = crypto.randomUUID().toUpperCase();
-  const record: RequestRecord = { action: "", params: {}, status: 0 };
+  const record: RequestRecord = { time: new Date().toISOString(), action: "", params: {}, status: 0 };
   try {
     const body = await readBody(req);
     const signed = parse(req, body);
@@ -50,6 +55,7 @@ export async function handleRequest(
       if (!service.control) throw EcsError.actionNotFound();
       return await service.control(req, body, res);
     }
+    if (service.console && isConsoleRequest(req)) return await service.console(req, body, res);
     const params = { ...signed.query, ...signed.form };
     record.action = params.Action ?? headerValue(req.headers, "x-acs-action") ?? "";
     record.params = withoutSecrets(params);
