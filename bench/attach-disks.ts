@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     (_, index) => `d-bench${String(index).padStart(5, "0")}`,
   );
   const emulator = await startEcsEmulator({
+    // One policy per disk (Apply replaces) until the provider handles several policies per disk.
+    policiesPerDisk: 1,
     disks: diskIds.map((diskId) => ({ diskId, regionId: REGION })),
     // No `times` and no `rate`: the delay applies to every call.
     faults: [{ delayMs: LATENCY_MS }],

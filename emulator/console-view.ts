@@ -1,6 +1,6 @@
 import type { FaultRule } from "./faults";
 import type { RequestRecord } from "./server";
-import type { DiskRecord, EcsState, PolicyRecord } from "./store";
+import { type EcsState, type PolicyRecord, policiesOfDisk } from "./model";
 
 /*
  * What the console shows, as plain data: built from the state, the request log and the fault rules,
@@ -93,11 +93,6 @@ export type DescribeSchedule = (policy: PolicyRecord) => string;
 const tagViews = (tags: Record<string, string>): TagView[] =>
   Object.entries(tags).map(([key, value]) => ({ key, value }));
 
-/** The policies a disk carries: those applied to it, then those that reach it through its instance's tags. */
-function policiesOfDisk(_state: EcsState, disk: DiskRecord): { id: string; byTag: boolean }[] {
-  return disk.policyId ? [{ id: disk.policyId, byTag: false }] : [];
-}
-
 export function regionViews(state: EcsState, describeSchedule: DescribeSchedule): RegionView[] {
   const regions = new Map<string, RegionView>();
   const region = (regionId: string): RegionView => {
@@ -109,16 +104,28 @@ export function regionViews(state: EcsState, describeSchedule: DescribeSchedule)
     return view;
   };
   const diskCounts = new Map<string, number>();
+  const instanceDisks = new Map<string, string[]>();
   for (const disk of Object.values(state.disks)) {
-    const policies = policiesOfDisk(state, disk).map(({ id, byTag }) => {
+    const policies = policiesOfDisk(state, disk).map((id) => {
       diskCounts.set(id, (diskCounts.get(id) ?? 0) + 1);
-      return { id, name: state.policies[id]?.name ?? "", byTag };
+      return { id, name: state.policies[id]?.name ?? "", byTag: !disk.policyIds.includes(id) };
     });
+    if (disk.instanceId !== undefined) {
+      instanceDisks.set(disk.instanceId, [...(instanceDisks.get(disk.instanceId) ?? []), disk.diskId]);
+    }
     region(disk.regionId).disks.push({
       diskId: disk.diskId,
       category: disk.category,
       status: disk.attached ? "In_use" : "Available",
+      ...(disk.instanceId === undefined ? {} : { instanceId: disk.instanceId }),
       policies,
+    });
+  }
+  for (const instance of Object.values(state.instances)) {
+    region(instance.regionId).instances.push({
+      instanceId: instance.instanceId,
+      tags: tagViews(instance.tags),
+      diskIds: instanceDisks.get(instance.instanceId) ?? [],
     });
   }
   for (const policy of Object.values(state.policies)) {
@@ -128,8 +135,8 @@ export function regionViews(state: EcsState, describeSchedule: DescribeSchedule)
       type: policy.type,
       schedule: describeSchedule(policy),
       retention: policy.retentionDays === -1 ? "forever" : `${policy.retentionDays} days`,
-      associationType: "AssociatedWithDisk",
-      targetTags: [],
+      associationType: policy.associationType,
+      targetTags: policy.targetTags.map(({ key, value }) => ({ key, value })),
       tags: tagViews(policy.tags),
       diskCount: diskCounts.get(policy.id) ?? 0,
     });

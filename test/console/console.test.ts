@@ -2,11 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { UpResult } from "@pulumi/pulumi/automation";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { quickstart } from "../../examples/quickstart/program";
 import { localStack } from "../../scripts/local-pulumi";
 import { repoRoot } from "../../scripts/repo-root";
-import { REGION, automationConfig, outOfBandEcs, type OutOfBandEcs } from "../support/local-ecs";
+import {
+  PROVIDER_ACCOUNT,
+  REGION,
+  automationConfig,
+  outOfBandEcs,
+  type OutOfBandEcs,
+} from "../support/local-ecs";
+import { useLocalEcs } from "../support/use-local-ecs";
 
 /*
  * The console as a person uses it: ecs-local serves it, the quick start runs against ecs-local with the
@@ -17,9 +23,19 @@ import { REGION, automationConfig, outOfBandEcs, type OutOfBandEcs } from "../su
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOT = path.join(repoRoot(), "artifacts", "console.png");
 const DISKS = ["d-quickstart0001", "d-quickstart0002", "d-quickstart0003"];
+const INSTANCE = "i-quickstart01";
 const HOSTILE_TAG = "<img src=x onerror=alert(1)>";
 
-let emulator: EcsEmulator;
+const local = useLocalEcs({
+  ...PROVIDER_ACCOUNT,
+  console: true,
+  instances: [{ instanceId: INSTANCE, regionId: REGION, tags: { env: "prod", owner: HOSTILE_TAG } }],
+  disks: DISKS.map((diskId, index) => ({
+    diskId,
+    regionId: REGION,
+    ...(index === 0 ? { instanceId: INSTANCE } : {}),
+  })),
+});
 let ecs: OutOfBandEcs;
 let stateDir: string;
 let upResult: UpResult;
@@ -28,10 +44,7 @@ let page: Page;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator({
-    console: true,
-    disks: DISKS.map((diskId) => ({ diskId, regionId: REGION })),
-  });
+  const { emulator } = local;
   ecs = outOfBandEcs(emulator);
   const scratch = path.join(repoRoot(), ".pulumi-local");
   fs.mkdirSync(scratch, { recursive: true });
@@ -70,7 +83,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await emulator?.close();
   if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
 }, 120_000);
 
@@ -193,7 +205,52 @@ test("a bad fault rule is refused with a message that names the field, and chang
   await form.getByLabel("Rate").fill("");
 });
 
+test("a policy tied to instance tags shows its target tags, and the disks of matching instances show it", async () => {
+  const { AutoSnapshotPolicyId: byTag } = await ecs<{ AutoSnapshotPolicyId: string }>(
+    "CreateAutoSnapshotPolicy",
+    {
+      regionId: REGION,
+      autoSnapshotPolicyName: "prod-hourly",
+      timePoints: JSON.stringify(Array.from({ length: 24 }, (_, hour) => String(hour))),
+      repeatWeekdays: '["1","2","3","4","5"]',
+      retentionDays: 2,
+      AssociationType: "AssociatedWithInstanceTag",
+      "TargetTags.1.Key": "env",
+      "TargetTags.1.Value": "prod",
+    },
+  );
+  const row = policiesTable().locator("tr", { hasText: byTag });
+  await row.waitFor();
+  const cells = await row.locator("td").allInnerTexts();
+  expect(cells[2]).toContain(
+    "Snapshots every hour (UTC+8) on Monday, Tuesday, Wednesday, Thursday and Friday",
+  );
+  expect(cells[4]).toContain("AssociatedWithInstanceTag");
+  expect(cells[4]).toContain("env = prod");
+  expect(cells[6]).toBe("1");
+
+  const instanceDisk = await disksTable().locator("tr", { hasText: DISKS[0] }).locator("td").allInnerTexts();
+  expect(instanceDisk[3]).toBe(INSTANCE);
+  expect(instanceDisk[4]).toContain(`${policyId()} (daily-backup)`);
+  expect(instanceDisk[4]).toContain(`${byTag} (prod-hourly) by tag`);
+  const otherDisk = await disksTable().locator("tr", { hasText: DISKS[1] }).locator("td").nth(4).innerText();
+  expect(otherDisk).not.toContain(byTag);
+
+  const instance = await page
+    .getByRole("table", { name: `Instances in ${REGION}` })
+    .locator("tr", { hasText: INSTANCE })
+    .locator("td")
+    .allInnerTexts();
+  expect(instance[2]).toBe(DISKS[0]);
+});
+
 test("a tag value that looks like HTML renders as text and runs nothing", async () => {
+  const instanceTags = await page
+    .getByRole("table", { name: `Instances in ${REGION}` })
+    .locator(".tag")
+    .allInnerTexts();
+  expect(instanceTags).toEqual(["env = prod", `owner = ${HOSTILE_TAG}`]);
+
   await ecs("TagResources", {
     RegionId: REGION,
     ResourceType: "snapshotpolicy",
@@ -223,9 +280,23 @@ test("the page never shows the secret key, and it updates itself while calls com
   expect(await requestRows().count()).toBeGreaterThanOrEqual(before);
 
   const text = await page.locator("body").innerText();
-  expect(text).not.toContain(emulator.accessKeySecret);
+  expect(text).not.toContain(local.emulator.accessKeySecret);
   expect(text).not.toContain("Signature=");
-  expect(text).toContain(emulator.accessKeyId);
+  expect(text).toContain(local.emulator.accessKeyId);
+});
+
+test("a rule with a rate is listed with it, and the page is kept as a screenshot", async () => {
+  const form = page.locator("#fault-form");
+  await form.getByLabel("Action").fill("DescribeDisks");
+  await form.getByLabel("Error code").fill("Throttling");
+  await form.getByLabel("Rate").fill("0.2");
+  await form.getByRole("button", { name: "Add fault" }).click();
+  const rules = await eventually(
+    () => faultRows().allInnerTexts(),
+    (rows) => rows.some((text) => text.includes("rate 0.2")),
+  );
+  expect(rules).toEqual([expect.stringContaining("DescribeDisks")]);
+  expect(await page.locator("#fault-error").innerText()).toBe("");
 
   fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -1,18 +1,25 @@
 import * as $Ecs from "@alicloud/ecs20140526";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { diskList, ecsCaller, ecsClient, json, policyList, popCoreCaller, popCoreClient } from "./clients";
+import { useLocalEcs } from "../support/use-local-ecs";
+import {
+  diskList,
+  ecsCaller,
+  ecsClient,
+  json,
+  policyList,
+  popCoreCaller,
+  popCoreClient,
+} from "../support/ecs-clients";
 
 const REGION = "cn-hangzhou";
 const DESCRIBE = { RegionId: REGION };
 const CREATE = { regionId: REGION, timePoints: json([4]), repeatWeekdays: json([2]), retentionDays: 5 };
 
+const local = useLocalEcs({}, "test");
 let emulator: EcsEmulator;
-
-beforeEach(async () => {
-  emulator = await startEcsEmulator();
+beforeEach(() => {
+  emulator = local.emulator;
 });
-
-afterEach(() => emulator.close());
 
 test("a throttling rule answers N times, then the action runs again", async () => {
   emulator.addFault({ action: "DescribeAutoSnapshotPolicyEx", times: 2, code: "Throttling" });

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { type Caller, diskList, json, policyList, popCoreCaller } from "./clients";
+import { type Caller, diskList, json, policyList, popCoreCaller } from "../support/ecs-clients";
 
 const REGION = "cn-hangzhou";
 const POLICY = { timePoints: json([3]), repeatWeekdays: json([6, 7]), retentionDays: 14 };

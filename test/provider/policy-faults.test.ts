@@ -9,6 +9,7 @@ import {
   describePolicies,
   outOfBandEcs,
   type OutOfBandEcs,
+  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 /*
@@ -25,7 +26,7 @@ let ecs: OutOfBandEcs;
 let regionId = REGION;
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator();
+  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
   await configureProvider(provider, emulator);
   ecs = outOfBandEcs(emulator);
 });

@@ -9,6 +9,7 @@ import {
   outOfBandEcs,
   type OutOfBandEcs,
   type ServicePolicy,
+  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 /*
@@ -23,7 +24,7 @@ let emulator: EcsEmulator;
 let ecs: OutOfBandEcs;
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator();
+  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
   await configureProvider(provider, emulator);
   ecs = outOfBandEcs(emulator);
 });
