@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
+import { writeDurably } from "./durable-write";
 import { type DiskRecord, type EcsState, emptyState, newPolicyRecord, tagMap } from "./model";
 
 export type {
@@ -51,15 +51,17 @@ export class MemoryStore implements Store {
 }
 
 /**
- * Writes the whole state to one JSON file: a temporary file, fsync, then rename over the old one.
- * Saves are group-committed: callers that arrive while a write runs share the next write, which
- * serializes the state as it is when that write starts, so it holds every change made before the call.
+ * Writes the whole state to one JSON file (see durable-write.ts). Saves are group-committed: callers
+ * that arrive while writes are in flight share the next write, which serializes the state as it is
+ * when it is handed to the writer, so it holds every change made before the call. Two writes may be
+ * in flight (one on disk, the next queued behind it), so the writer never idles while saves wait;
+ * the writer runs them in order, so a write resolves only once every earlier one is on disk too.
  */
 export class FileStore implements Store {
+  private static readonly WRITES_IN_FLIGHT = 2;
   private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private latest: EcsState | undefined;
-  private writing = false;
-  private directoryMade = false;
+  private inFlight = 0;
 
   constructor(private readonly filePath: string) {}
 
@@ -77,47 +79,23 @@ export class FileStore implements Store {
   save(state: EcsState): Promise<void> {
     this.latest = state;
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    if (!this.writing) void this.writeWhileWaiting();
+    this.startWrite();
     return done;
   }
 
-  private async writeWhileWaiting(): Promise<void> {
-    this.writing = true;
-    while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0);
-      try {
-        await this.write(JSON.stringify(this.latest));
-        for (const waiter of batch) waiter.resolve();
-      } catch (error) {
-        for (const waiter of batch) waiter.reject(error);
-      }
-    }
-    this.writing = false;
-  }
-
-  private async write(text: string): Promise<void> {
-    const directory = path.dirname(this.filePath);
-    if (!this.directoryMade) {
-      await fs.promises.mkdir(directory, { recursive: true });
-      this.directoryMade = true;
-    }
-    const temporary = `${this.filePath}.${process.pid}.tmp`;
-    // The file may hold generated credentials: readable by its owner only.
-    const handle = await fs.promises.open(temporary, "w", 0o600);
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.promises.rename(temporary, this.filePath);
-    // The rename is durable only once the directory entry is.
-    const directoryHandle = await fs.promises.open(directory, "r");
-    try {
-      await directoryHandle.sync();
-    } finally {
-      await directoryHandle.close();
-    }
+  private startWrite(): void {
+    if (this.waiting.length === 0 || this.inFlight >= FileStore.WRITES_IN_FLIGHT) return;
+    const batch = this.waiting.splice(0);
+    this.inFlight += 1;
+    writeDurably(this.filePath, JSON.stringify(this.latest))
+      .then(
+        () => batch.forEach((waiter) => waiter.resolve()),
+        (error: unknown) => batch.forEach((waiter) => waiter.reject(error)),
+      )
+      .finally(() => {
+        this.inFlight -= 1;
+        this.startWrite();
+      });
   }
 }
 
