@@ -164,20 +164,42 @@ export function answerClientError(service: Service, error: NodeJS.ErrnoException
   );
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 function parse(req: IncomingMessage, body: Buffer): SignedRequest {
   const url = req.url ?? "/";
   const queryStart = url.indexOf("?");
   const isForm = (headerValue(req.headers, "content-type") ?? "").startsWith(
     "application/x-www-form-urlencoded",
   );
+  const formText = isForm ? utf8(body, "the form body") : "";
+  checkPercentEncodedUtf8(queryStart === -1 ? "" : url.slice(queryStart + 1), "the query string");
+  checkPercentEncodedUtf8(formText, "the form body");
   return {
     method: (req.method ?? "GET").toUpperCase(),
     path: (queryStart === -1 ? url : url.slice(0, queryStart)) || "/",
     query: queryStart === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(queryStart + 1))),
-    form: isForm ? Object.fromEntries(new URLSearchParams(body.toString("utf8"))) : {},
+    form: isForm ? Object.fromEntries(new URLSearchParams(formText)) : {},
     body,
     headers: req.headers,
   };
+}
+
+function utf8(bytes: Buffer, what: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw EcsError.malformedRequest(400, `${what} is not UTF-8`);
+  }
+}
+
+/** Percent-escapes that decode to bytes which are not UTF-8 (`%FF`) would otherwise become U+FFFD silently. */
+function checkPercentEncodedUtf8(text: string, what: string): void {
+  try {
+    decodeURIComponent(text);
+  } catch {
+    throw EcsError.malformedRequest(400, `${what} is not valid percent-encoded UTF-8`);
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

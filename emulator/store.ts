@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { writeDurably } from "./durable-write";
-import { type DiskRecord, type EcsState, emptyState, newPolicyRecord, tagMap } from "./model";
+import { type DiskRecord, type EcsState, emptyState, idMap, newPolicyRecord, tagMap } from "./model";
 
 export type {
   AssociationType,
@@ -33,9 +33,9 @@ function revive(parsed: Partial<EcsState>): EcsState {
     tags: tagMap(Object.entries(instance.tags ?? {})),
   }));
   return {
-    policies: Object.fromEntries(policies.map((policy) => [policy.id, policy])),
-    disks: Object.fromEntries(disks.map((disk) => [disk.diskId, disk])),
-    instances: Object.fromEntries(instances.map((instance) => [instance.instanceId, instance])),
+    policies: idMap(policies.map((policy) => [policy.id, policy])),
+    disks: idMap(disks.map((disk) => [disk.diskId, disk])),
+    instances: idMap(instances.map((instance) => [instance.instanceId, instance])),
     ...(parsed.generatedCredentials ? { generatedCredentials: parsed.generatedCredentials } : {}),
   };
 }

@@ -148,7 +148,7 @@ describe("the control route", () => {
     expect(await response.json()).toMatchObject({ Code: "InvalidAction.NotFound" });
   });
 
-  test("when on, sets faults, disks, account status, unsupported regions and system policies", async () => {
+  test("when on, sets faults, instances, disks, account status, unsupported regions and system policies", async () => {
     const controlled = await startEcsEmulator({ controlRoute: true });
     const control = (method: string, path: string, body?: unknown) =>
       fetch(`${controlled.url}/__control/${path}`, {
@@ -176,6 +176,32 @@ describe("the control route", () => {
         ["d-ctl2", "ephemeral_ssd"],
       ]);
       expect((await control("DELETE", "disks/d-ctl2")).status).toBe(200);
+
+      const instance = { instanceId: "i-ctl", regionId: REGION, tags: { backup: "gold" } };
+      expect((await control("POST", "instances", instance)).status).toBe(200);
+      expect(
+        (await control("POST", "disks", { diskId: "d-ctl3", regionId: REGION, instanceId: "i-ctl" })).status,
+      ).toBe(200);
+      const orphan = await control("POST", "disks", {
+        diskId: "d-ctl4",
+        regionId: REGION,
+        instanceId: "i-none",
+      });
+      expect(orphan.status).toBe(400);
+      expect(await orphan.json()).toEqual({
+        message: `Seed disk d-ctl4: instance i-none is not a seed instance of ${REGION}`,
+      });
+      const tags = await call("ListTagResources", { ...DESCRIBE, ResourceType: "instance" });
+      expect(tags.body.TagResources).toEqual({
+        TagResource: [{ ResourceId: "i-ctl", ResourceType: "instance", TagKey: "backup", TagValue: "gold" }],
+      });
+      expect(
+        diskList(await call("DescribeDisks", DESCRIBE)).map((disk) => [disk.DiskId, disk.InstanceId]),
+      ).toEqual([
+        ["d-ctl1", ""],
+        ["d-ctl3", "i-ctl"],
+      ]);
+      expect((await control("DELETE", "disks/d-ctl3")).status).toBe(200);
       expect(diskList(await call("DescribeDisks", DESCRIBE)).map((disk) => disk.DiskId)).toEqual(["d-ctl1"]);
 
       expect((await control("POST", "account", { notEnoughBalance: true })).status).toBe(200);
