@@ -18,14 +18,20 @@ import type { LoadJob, LoadResult, ScenarioName } from "./load-generator";
  * the median of its rounds: on a shared machine the load from other processes then weighs on all three
  * alike instead of on whichever ran while it peaked.
  *
- *   npm run build && node dist/bench/emulator-throughput.js [connections=16] [seconds=3] [rounds=3]
+ * Each figure is taken at 16 and at 64 connections: a state file's group commit shares one flush
+ * among the writes that wait for it, so its figure depends on how many do.
+ *
+ *   npm run build && node dist/bench/emulator-throughput.js [connections=16,64] [seconds=3] [rounds=3]
  *   node --cpu-prof --cpu-prof-dir=profiles dist/bench/emulator-throughput.js   # profile the endpoint
  */
 
-const [CONNECTIONS, SECONDS, ROUNDS] = [16, 3, 3].map((fallback, index) => {
-  const value = Number(process.argv[2 + index]);
+const positive = (text: string | undefined, fallback: number): number => {
+  const value = Number(text);
   return Number.isInteger(value) && value > 0 ? value : fallback;
-});
+};
+const CONNECTIONS = (process.argv[2] ?? "16,64").split(",").map((text) => positive(text, 16));
+const SECONDS = positive(process.argv[3], 3);
+const ROUNDS = positive(process.argv[4], 3);
 const WARMUP_SECONDS = 0.5;
 const REGION = "cn-hangzhou";
 /** Policies in the region DescribeAutoSnapshotPolicyEx lists (one page of 10). */
@@ -124,13 +130,13 @@ function runGenerator(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-async function measure(target: Target, scenario: ScenarioName): Promise<number> {
+async function measure(target: Target, scenario: ScenarioName, connections: number): Promise<number> {
   const result = await runGenerator({
     url: target.url,
     accessKeyId: target.accessKeyId,
     accessKeySecret: target.accessKeySecret,
     scenario,
-    connections: CONNECTIONS,
+    connections,
     warmupSeconds: WARMUP_SECONDS,
     seconds: SECONDS,
   });
@@ -149,7 +155,7 @@ const median = (values: number[]): number => {
 async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log(
-    `ecs-local throughput: load generator in its own process, ${CONNECTIONS} keep-alive connections; ` +
+    `ecs-local throughput: load generator in its own process, ${CONNECTIONS.join(" or ")} keep-alive connections; ` +
       `median of ${ROUNDS} rounds of ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), targets in turn`,
   );
   console.log(
@@ -163,25 +169,32 @@ async function main(): Promise<void> {
   // The bare server answers what ecs-local answers the Describe call, so both send the same bytes.
   const targets = [await startBareServer(memory.describeAnswer), memory.target, file.target];
   try {
-    for (const { name, label, unit } of SCENARIOS) {
-      const rounds = targets.map((): number[] => []);
-      for (let round = 0; round < ROUNDS; round += 1) {
-        for (const [index, target] of targets.entries()) rounds[index].push(await measure(target, name));
-      }
-      const [bare, ...others] = rounds.map(median);
-      console.log(`\n${label} (${unit})`);
-      console.log(`  ${targets[0].label.padEnd(24)} ${Math.round(bare).toString().padStart(7)}`);
-      for (const [index, figure] of others.entries()) {
-        console.log(
-          `  ${targets[index + 1].label.padEnd(24)} ${Math.round(figure).toString().padStart(7)}` +
-            `   ${(figure / bare).toFixed(2)} of the bare server` +
-            (index === 1 ? `, ${(figure / others[0]).toFixed(2)} of in memory` : ""),
-        );
+    for (const connections of CONNECTIONS) {
+      for (const { name, label, unit } of SCENARIOS) {
+        const rounds = targets.map((): number[] => []);
+        for (let round = 0; round < ROUNDS; round += 1) {
+          for (const [index, target] of targets.entries()) {
+            rounds[index].push(await measure(target, name, connections));
+          }
+        }
+        report(`${label}, ${connections} connections (${unit})`, rounds.map(median));
       }
     }
   } finally {
     for (const target of targets) await target.close();
     fs.rmSync(path.dirname(statePath), { recursive: true, force: true });
+  }
+
+  function report(title: string, [bare, ...others]: number[]): void {
+    console.log(`\n${title}`);
+    console.log(`  ${targets[0].label.padEnd(24)} ${Math.round(bare).toString().padStart(7)}`);
+    for (const [index, figure] of others.entries()) {
+      console.log(
+        `  ${targets[index + 1].label.padEnd(24)} ${Math.round(figure).toString().padStart(7)}` +
+          `   ${(figure / bare).toFixed(2)} of the bare server` +
+          (index === 1 ? `, ${(figure / others[0]).toFixed(2)} of in memory` : ""),
+      );
+    }
   }
 }
 

@@ -1,46 +1,95 @@
 import { Worker } from "node:worker_threads";
 
 /*
- * Replaces a file durably: a temporary file written and fsynced, renamed over the old one, then the
- * directory fsynced so that the rename is on disk too. The steps run back to back on one worker thread,
- * synchronously. Done with fs.promises on the main thread, each of the six steps waits for a turn of
- * the event loop, which under load is busy answering requests: a write took 10 ms (median) there
- * against 3 ms for the same steps run without waiting.
+ * The state file's writes, run one at a time, in the order asked, on one worker thread, each on disk
+ * before it is reported done. Two kinds:
+ * - replace: a temporary file written and fsynced, renamed over the state file, the directory fsynced
+ *   (so the rename is on disk too); then the journal, if any, deleted and the directory fsynced again.
+ * - append: one line added to the journal beside the state file and fdatasynced: one flush instead of
+ *   the two journal commits of the filesystem (the new file, the rename) that a replace costs.
+ * The steps run back to back, synchronously. Done with fs.promises on the main thread, each step waits
+ * for a turn of the event loop, which under load is busy answering requests: a replace took 10 ms
+ * (median) there against 3 ms for the same steps run without waiting.
  */
 const WORKER_SOURCE = `
 const fs = require("node:fs");
 const path = require("node:path");
 const { parentPort } = require("node:worker_threads");
 const madeDirectories = new Set();
-parentPort.on("message", ({ id, filePath, text }) => {
+const journals = new Map();
+
+function syncDirectory(directory) {
+  const folder = fs.openSync(directory, "r");
   try {
-    const directory = path.dirname(filePath);
-    if (!madeDirectories.has(directory)) {
-      fs.mkdirSync(directory, { recursive: true });
-      madeDirectories.add(directory);
-    }
-    const temporary = filePath + "." + process.pid + ".tmp";
-    // The file may hold generated credentials: readable by its owner only.
-    const file = fs.openSync(temporary, "w", 0o600);
-    try {
-      fs.writeFileSync(file, text, "utf8");
-      fs.fsyncSync(file);
-    } finally {
-      fs.closeSync(file);
-    }
-    fs.renameSync(temporary, filePath);
-    const folder = fs.openSync(directory, "r");
-    try {
-      fs.fsyncSync(folder);
-    } finally {
-      fs.closeSync(folder);
-    }
+    fs.fsyncSync(folder);
+  } finally {
+    fs.closeSync(folder);
+  }
+}
+
+function makeDirectory(directory) {
+  if (madeDirectories.has(directory)) return;
+  fs.mkdirSync(directory, { recursive: true });
+  madeDirectories.add(directory);
+}
+
+function replace(filePath, journalPath, text) {
+  const directory = path.dirname(filePath);
+  makeDirectory(directory);
+  const temporary = filePath + "." + process.pid + ".tmp";
+  // The file may hold generated credentials: readable by its owner only.
+  const file = fs.openSync(temporary, "w", 0o600);
+  try {
+    fs.writeFileSync(file, text, "utf8");
+    fs.fsyncSync(file);
+  } finally {
+    fs.closeSync(file);
+  }
+  fs.renameSync(temporary, filePath);
+  syncDirectory(directory);
+  // Only once the new state file is on disk may the journal, which it supersedes, go.
+  const journal = journals.get(journalPath);
+  if (journal !== undefined) fs.closeSync(journal);
+  journals.delete(journalPath);
+  try {
+    fs.unlinkSync(journalPath);
+  } catch (error) {
+    if (error.code === "ENOENT") return;
+    throw error;
+  }
+  syncDirectory(directory);
+}
+
+function append(journalPath, text) {
+  let journal = journals.get(journalPath);
+  if (journal === undefined) {
+    makeDirectory(path.dirname(journalPath));
+    journal = fs.openSync(journalPath, "a", 0o600);
+    journals.set(journalPath, journal);
+    syncDirectory(path.dirname(journalPath));
+  }
+  fs.writeSync(journal, text + "\\n");
+  fs.fdatasyncSync(journal);
+}
+
+parentPort.on("message", ({ id, kind, filePath, journalPath, text }) => {
+  try {
+    if (kind === "append") append(journalPath, text);
+    else replace(filePath, journalPath, text);
     parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: { message: error.message, code: error.code } });
   }
 });
 `;
+
+export interface DurableWrite {
+  kind: "replace" | "append";
+  filePath: string;
+  journalPath: string;
+  /** The whole state as JSON (one line: JSON.stringify never writes a raw newline). */
+  text: string;
+}
 
 interface Answer {
   id: number;
@@ -72,12 +121,12 @@ function startWorker(): Worker {
   return started;
 }
 
-/** Replaces `filePath` with `text`; resolves once both are on disk. Writes run in the order called. */
-export function writeDurably(filePath: string, text: string): Promise<void> {
+/** Runs the write after every write asked before it; resolves once it is on disk. */
+export function writeDurably(write: DurableWrite): Promise<void> {
   worker ??= startWorker();
   worker.ref();
   const id = nextId++;
   const done = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }));
-  worker.postMessage({ id, filePath, text });
+  worker.postMessage({ id, ...write });
   return done;
 }
