@@ -78,9 +78,7 @@ export class FileStore implements Store {
   }
 
   load(): EcsState {
-    const journal = readIfPresent(this.journalPath);
-    this.journalBytes = journal?.length ?? 0;
-    const text = lastCompleteLine(journal) ?? readIfPresent(this.filePath);
+    const text = lastCompleteLine(readIfPresent(this.journalPath)) ?? readIfPresent(this.filePath);
     return text === undefined ? emptyState() : revive(JSON.parse(text) as Partial<EcsState>);
   }
 
@@ -120,9 +118,13 @@ function readIfPresent(filePath: string): string | undefined {
   }
 }
 
-/** The last line that was written in full (a crash can cut the line being written). */
+/**
+ * The last line that was written in full (a crash can cut the line being written). The journal is
+ * allocated ahead with zero bytes: it ends at the first one (JSON text never holds one).
+ */
 function lastCompleteLine(journal: string | undefined): string | undefined {
-  const lines = (journal ?? "").split("\n").slice(0, -1);
+  const written = (journal ?? "").split("\0", 1)[0];
+  const lines = written.split("\n").slice(0, -1);
   for (let index = lines.length - 1; index >= 0; index -= 1) {
     try {
       JSON.parse(lines[index]);

@@ -47,13 +47,15 @@ test("after a crash under load, the journal's last complete line wins over the f
   const record = (id: string) =>
     JSON.stringify({ policies: { [id]: newPolicyRecord({ id, regionId: "cn-hangzhou", type: "Custom" }) } });
   fs.writeFileSync(filePath, record("sp-file"));
+  // The writer allocates the journal ahead with zero bytes.
+  const allocatedAhead = "\0".repeat(64);
   fs.writeFileSync(
     `${filePath}.journal`,
-    `${record("sp-first")}\n${record("sp-second")}\n{"policies":{"sp-cu`,
+    `${record("sp-first")}\n${record("sp-second")}\n{"policies":{"sp-cu${allocatedAhead}`,
   );
   expect(Object.keys(new FileStore(filePath).load().policies)).toEqual(["sp-second"]);
 
-  fs.writeFileSync(`${filePath}.journal`, '{"policies":{"sp-cu');
+  fs.writeFileSync(`${filePath}.journal`, `{"policies":{"sp-cu${allocatedAhead}`);
   expect(Object.keys(new FileStore(filePath).load().policies)).toEqual(["sp-file"]);
 });
 
