@@ -263,8 +263,10 @@ export const CONSOLE_JS = `"use strict";
     faults.forEach(function (f) {
       var answer = f.code ? f.code + (f.status ? " (" + f.status + ")" : "") : f.status ? "HTTP " + f.status : "";
       if (f.dropResponse) answer = (answer ? answer + "; " : "") + "runs, then drops the answer";
-      var applies = (f.timesLeft === null ? "every time" : f.timesLeft + " more time" + (f.timesLeft === 1 ? "" : "s")) +
-        (f.rate === undefined ? "" : ", rate " + f.rate);
+      var limits = [];
+      if (f.timesLeft !== null) limits.push(f.timesLeft + " more time" + (f.timesLeft === 1 ? "" : "s"));
+      if (f.rate !== undefined) limits.push("rate " + f.rate + " (" + Math.round(f.rate * 100) + "% of calls)");
+      var applies = limits.length ? limits.join(", ") : "every time";
       body.appendChild(row([f.action || "any action", answer || "answers normally", f.delayMs ? f.delayMs + " ms" : "", applies]));
     });
     if (!faults.length) {
