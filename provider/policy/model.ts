@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { ServicePolicy, ServiceTag } from "../ecs/api";
 import type { EcsParams } from "../ecs/wire";
 import { containsUnknown, PROVIDER_KEY, withoutUndefined, type Known } from "../engine";
+import { associationTypeOf, TAG_ASSOCIATION, type AssociationType } from "./association";
 import { describeSchedule, snapshotsPerDisk } from "./schedule";
 import { CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
 
@@ -38,6 +39,13 @@ export type PolicyOutputs = {
   diskNums: number;
   snapshotsPerDisk: number;
   schedule: string;
+  associationType: AssociationType;
+  /** The instance tags a tag-associated policy matches; {} for a disk-associated one. */
+  targetTags: Record<string, string>;
+  /** The disks a tag-associated policy covers now (DescribeAutoSnapshotPolicyAssociations); [] otherwise. */
+  matchedDiskIds: string[];
+  /** How many disks the policy covers now: matchedDiskIds' length when tag-associated, else DiskNums. */
+  coveredDiskCount: number;
   adopted: boolean;
   clientToken?: string;
   adoptPolicyId?: string;
@@ -90,10 +98,14 @@ function encryptionOf(value: unknown): { encrypted: boolean; kmsKeyId: string } 
   return { encrypted: booleanOf(config.encrypted), kmsKeyId: String(config.kmsKeyId ?? "") };
 }
 
-function serviceTags(policy: ServicePolicy): Record<string, string> {
-  const list = Array.isArray(policy.Tags)
-    ? policy.Tags
-    : ((policy.Tags as { Tag?: ServiceTag[] })?.Tag ?? []);
+type ServiceTagList = ServicePolicy["Tags"] | ServicePolicy["TargetTags"];
+
+function serviceTags(field: ServiceTagList): Record<string, string> {
+  const list = Array.isArray(field)
+    ? field
+    : ((field as { Tag?: ServiceTag[]; TargetTag?: ServiceTag[] } | undefined)?.Tag ??
+      (field as { TargetTag?: ServiceTag[] } | undefined)?.TargetTag ??
+      []);
   const tags: Record<string, string> = {};
   for (const tag of list as ServiceTag[]) {
     const key = tag.TagKey ?? tag.Key;
@@ -105,12 +117,14 @@ function serviceTags(policy: ServicePolicy): Record<string, string> {
 /**
  * The resource's outputs for a policy as the service reports it: every input in its normalised form,
  * the service's own fields and insights, and the provider options (which later operations need).
+ * `matchedDiskIds` are the disks a tag-associated policy covers, read separately.
  */
 export function policyOutputs(
   policy: ServicePolicy,
   options: ProviderOptions & { adopted: boolean },
+  matchedDiskIds: readonly string[] = [],
 ): PolicyOutputs {
-  const tags = serviceTags(policy);
+  const tags = serviceTags(policy.Tags);
   delete tags[CLIENT_TOKEN_TAG];
   const timePoints = numberSet(policy.TimePoints);
   const repeatWeekdays = numberSet(policy.RepeatWeekdays);
@@ -118,6 +132,8 @@ export function policyOutputs(
   const schedule = { timePoints, repeatWeekdays, retentionDays };
   const perDisk = snapshotsPerDisk(schedule);
   const copying = booleanOf(policy.EnableCrossRegionCopy);
+  const associationType = associationTypeOf(policy.AssociationType);
+  const byInstanceTag = isTagAssociated(policy.AssociationType);
   const encryption = encryptionOf({
     encrypted: policy.CopyEncryptionConfiguration?.Encrypted,
     kmsKeyId: policy.CopyEncryptionConfiguration?.KMSKeyId,
@@ -143,9 +159,18 @@ export function policyOutputs(
     diskNums: integerOr(policy.DiskNums, 0),
     snapshotsPerDisk: perDisk === Infinity ? -1 : perDisk,
     schedule: timePoints.length > 0 && repeatWeekdays.length > 0 ? describeSchedule(schedule) : "",
+    associationType: byInstanceTag ? TAG_ASSOCIATION : associationType,
+    targetTags: byInstanceTag ? serviceTags(policy.TargetTags) : {},
+    matchedDiskIds: byInstanceTag ? [...matchedDiskIds] : [],
+    coveredDiskCount: byInstanceTag ? matchedDiskIds.length : integerOr(policy.DiskNums, 0),
     ...providerOptions(options),
     adopted: options.adopted,
   });
+}
+
+/** Whether an association type (from inputs, state or the service) ties the policy to instance tags. */
+export function isTagAssociated(associationType: unknown): boolean {
+  return associationType === TAG_ASSOCIATION;
 }
 
 export type PolicyField =
@@ -156,7 +181,8 @@ export type PolicyField =
   | "enableCrossRegionCopy"
   | "targetCopyRegions"
   | "copiedSnapshotsRetentionDays"
-  | "copyEncryptionConfiguration";
+  | "copyEncryptionConfiguration"
+  | "targetTags";
 
 type PolicyFields = Partial<Record<PolicyField, unknown>>;
 
@@ -187,6 +213,7 @@ export function declaredPolicyFields(inputs: Record<string, unknown>): PolicyFie
     );
     fields.copyEncryptionConfiguration = normalised(inputs.copyEncryptionConfiguration, encryptionOf);
   }
+  if (isTagAssociated(inputs.associationType)) fields.targetTags = inputs.targetTags ?? {};
   return fields;
 }
 
@@ -200,6 +227,7 @@ function currentPolicyFields(outputs: Record<string, unknown>): Required<PolicyF
     targetCopyRegions: stringSet(outputs.targetCopyRegions),
     copiedSnapshotsRetentionDays: integerOr(outputs.copiedSnapshotsRetentionDays, -1),
     copyEncryptionConfiguration: encryptionOf(outputs.copyEncryptionConfiguration),
+    targetTags: outputs.targetTags ?? {},
   };
 }
 
@@ -241,9 +269,23 @@ function replacedBy(declared: unknown, current: unknown): boolean {
   return declared !== undefined && declared !== current;
 }
 
-/** The inputs whose new value means a new policy: its region, or a resource group that is set and differs. */
+/**
+ * The inputs whose new value means a new policy: its region, a resource group that is set and differs,
+ * or the association type (ModifyAutoSnapshotPolicyEx cannot change it; unset in old state = by disk).
+ */
 export function replacingInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return (["regionId", "resourceGroupId"] as const).filter((key) => replacedBy(news[key], olds[key]));
+  const replacing: string[] = (["regionId", "resourceGroupId"] as const).filter((key) =>
+    replacedBy(news[key], olds[key]),
+  );
+  const associationType = news.associationType;
+  if (
+    containsUnknown(associationType) ||
+    (associationType !== undefined &&
+      associationTypeOf(associationType) !== associationTypeOf(olds.associationType))
+  ) {
+    replacing.push("associationType");
+  }
+  return replacing;
 }
 
 /**
@@ -270,6 +312,15 @@ export function diffPolicy(
   return { changes, replaces, deleteBeforeReplace: false };
 }
 
+/** Target tags as the SDK request models name them (`TargetTags.N.Key`, `TargetTags.N.Value`); '' = any value. */
+function targetTagParams(inputs: PolicyInputs): EcsParams["TargetTags"] {
+  if (!isTagAssociated(inputs.associationType) || inputs.targetTags === undefined) return undefined;
+  return Object.entries(inputs.targetTags).map(([Key, Value]) => ({
+    Key,
+    Value: Value === "" ? undefined : Value,
+  }));
+}
+
 /** The declared policy fields as CreateAutoSnapshotPolicy and ModifyAutoSnapshotPolicyEx take them. */
 function policyFieldParams(inputs: PolicyInputs): EcsParams {
   const copying = inputs.enableCrossRegionCopy;
@@ -288,6 +339,7 @@ function policyFieldParams(inputs: PolicyInputs): EcsParams {
       : copying
         ? { Encrypted: false }
         : undefined,
+    TargetTags: targetTagParams(inputs),
   };
 }
 
@@ -295,6 +347,7 @@ export function createPolicyParams(inputs: PolicyInputs, clientToken: string): E
   const tags = { ...inputs.tags, [CLIENT_TOKEN_TAG]: clientToken };
   return {
     ...policyFieldParams(inputs),
+    AssociationType: inputs.associationType,
     Tag: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
     ResourceGroupId: inputs.resourceGroupId,
   };
@@ -321,6 +374,10 @@ export function declaredServicePolicy(id: string, inputs: PolicyInputs): Service
     CopyEncryptionConfiguration: { Encrypted: encryption?.encrypted, KMSKeyId: encryption?.kmsKeyId },
     Tags: { Tag: Object.entries(inputs.tags ?? {}).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) },
     ResourceGroupId: inputs.resourceGroupId,
+    AssociationType: inputs.associationType,
+    TargetTags: {
+      TargetTag: Object.entries(inputs.targetTags ?? {}).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+    },
   };
 }
 

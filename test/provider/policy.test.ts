@@ -149,6 +149,10 @@ describe("create", () => {
       diskNums: 0,
       snapshotsPerDisk: 18,
       schedule: expect.stringContaining("kept 30 days"),
+      associationType: "AssociatedWithDisk",
+      targetTags: {},
+      matchedDiskIds: [],
+      coveredDiskCount: 0,
       allowSnapshotLimitOverflow: false,
       adopted: false,
     });

@@ -73,6 +73,10 @@ describe("policyOutputs", () => {
       diskNums: 2,
       snapshotsPerDisk: 26,
       schedule: expect.stringContaining("01:00 and 13:00"),
+      associationType: "AssociatedWithDisk",
+      targetTags: {},
+      matchedDiskIds: [],
+      coveredDiskCount: 2,
       clientToken: "token-1",
       adopted: false,
     });
