@@ -63,7 +63,7 @@ export class BackupPlan extends pulumi.ComponentResource {
         `${name}-${key}-disks`,
         {
           regionId: policyInputs.regionId,
-          autoSnapshotPolicyId: policy.id,
+          autoSnapshotPolicyId: policy,
           diskIds: disks,
           takeOverDisks: true,
           // A disk is listed by one policy only, so these are the disks of the plan's other policies.

@@ -127,7 +127,7 @@ const tagsSchema = z
   });
 
 const ASSOCIATION_TYPE_RULE = `${ASSOCIATION_TYPES.join(" or ")}`;
-const associationTypeSchema = z.enum(ASSOCIATION_TYPES, {
+export const associationTypeSchema = z.enum(ASSOCIATION_TYPES, {
   error: (issue) => notAllowed(issue.input, ASSOCIATION_TYPE_RULE),
 });
 

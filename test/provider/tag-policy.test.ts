@@ -1,5 +1,5 @@
 import * as $Ecs from "@alicloud/ecs20140526";
-import { autoSnapshotPolicyProvider as provider } from "../../provider";
+import { autoSnapshotPolicyProvider as provider, policyAttachmentProvider } from "../../provider";
 import { UNKNOWN } from "../../provider/engine";
 import { INSTANCE_TAG_REGIONS } from "../../provider/policy/association";
 import { REGIONS, supportsInstanceTagAssociation } from "../../emulator/regions";
@@ -28,6 +28,7 @@ let serial = 0;
 
 beforeAll(async () => {
   await configureProvider(provider, local.emulator);
+  await configureProvider(policyAttachmentProvider, local.emulator);
   ecs = outOfBandEcs(local.emulator);
 });
 
@@ -386,5 +387,83 @@ describe("the typed ACS3 client and the provider see the same tag-associated pol
     await expect(provider.create(await checked(asDisk))).rejects.toThrow(
       `associationType: the policy to adopt (${id}) is AssociatedWithInstanceTag, not AssociatedWithDisk`,
     );
+  });
+});
+
+describe("a PolicyAttachment naming a tag-associated policy", () => {
+  const problem =
+    "is associated with instance tags (associationType AssociatedWithInstanceTag): it covers the disks of the " +
+    "instances that carry its targetTags and cannot be applied to disks; remove this PolicyAttachment and tag the instances instead";
+
+  async function attachmentInputs(news: Props): Promise<Props> {
+    const result = await policyAttachmentProvider.check!({}, news);
+    expect(result.failures ?? []).toEqual([]);
+    return { ...result.inputs, __provider: PROVIDER };
+  }
+
+  test("fails at preview when the policy's association type is known, with no call", async () => {
+    const before = local.emulator.requests.length;
+    const result = await policyAttachmentProvider.check!(
+      {},
+      {
+        autoSnapshotPolicyId: "sp-tagged",
+        diskIds: ["d-a"],
+        policyAssociationType: "AssociatedWithInstanceTag",
+      },
+    );
+    expect(result.failures).toEqual([
+      { property: "autoSnapshotPolicyId", reason: `policy sp-tagged ${problem}` },
+    ]);
+    const unknownId = await policyAttachmentProvider.check!(
+      {},
+      { autoSnapshotPolicyId: UNKNOWN, diskIds: ["d-a"], policyAssociationType: "AssociatedWithInstanceTag" },
+    );
+    expect(unknownId.failures).toEqual([
+      { property: "autoSnapshotPolicyId", reason: `the policy ${problem}` },
+    ]);
+    expect(local.emulator.requests.length).toBe(before);
+  });
+
+  test("otherwise create reads the policy and fails before any Apply", async () => {
+    const { id: policyId } = await up(tagPolicy({ env: uniqueValue("guard") }));
+    const { disks } = newInstance({});
+    const inputs = await attachmentInputs({ autoSnapshotPolicyId: policyId, diskIds: disks });
+    const { result, calls } = await callsDuring(() =>
+      policyAttachmentProvider.create(inputs).then(
+        () => undefined,
+        (error: Error) => error,
+      ),
+    );
+    expect(result?.message).toBe(`cannot apply ${policyId}: policy ${policyId} ${problem}`);
+    expect(calls.map((call) => call.action)).toEqual(["DescribeAutoSnapshotPolicyEx"]);
+  });
+
+  test("a disk-associated policy named by id alone is read once, then applied", async () => {
+    const { id: policyId } = await up({ ...schedule });
+    const { disks } = newInstance({});
+    const inputs = await attachmentInputs({ autoSnapshotPolicyId: policyId, diskIds: disks });
+    const { calls } = await callsDuring(() => policyAttachmentProvider.create(inputs));
+    expect(calls.map((call) => call.action)).toEqual([
+      "DescribeAutoSnapshotPolicyEx",
+      "DescribeDisks",
+      "ApplyAutoSnapshotPolicy",
+    ]);
+  });
+
+  test("an update that moves the disks to a tag-associated policy fails before any Cancel or Apply", async () => {
+    const { id: diskPolicy } = await up({ ...schedule });
+    const { id: tagPolicyId } = await up(tagPolicy({ env: uniqueValue("move") }));
+    const { disks } = newInstance({});
+    const olds = await attachmentInputs({ autoSnapshotPolicyId: diskPolicy, diskIds: disks });
+    const { id, outs } = await policyAttachmentProvider.create(olds);
+    const news = await attachmentInputs({ autoSnapshotPolicyId: tagPolicyId, diskIds: disks });
+    const { result, calls } = await callsDuring(() =>
+      policyAttachmentProvider.update!(id, { ...outs, __provider: PROVIDER }, news).then(
+        () => undefined,
+        (error: Error) => error,
+      ),
+    );
+    expect(result?.message).toBe(`cannot apply ${tagPolicyId}: policy ${tagPolicyId} ${problem}`);
+    expect(calls.map((call) => call.action)).toEqual(["DescribeAutoSnapshotPolicyEx"]);
   });
 });
