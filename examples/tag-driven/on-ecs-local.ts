@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     await tagInstanceOutOfBand(emulator, batch.instanceId, { backup: "gold" });
     await stack.refresh({ onOutput: (line) => process.stdout.write(line) });
     const refreshed = await policyState(stack);
+    // Refresh updates the policy's outputs in the state; the stack outputs it prints follow at the next up.
     print(`Covers after refresh (${refreshed.coveredDiskCount}): ${refreshed.matchedDiskIds.join(", ")}`);
 
     await stack.destroy({ onOutput: () => undefined });
