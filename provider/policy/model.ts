@@ -98,14 +98,15 @@ function encryptionOf(value: unknown): { encrypted: boolean; kmsKeyId: string } 
   return { encrypted: booleanOf(config.encrypted), kmsKeyId: String(config.kmsKeyId ?? "") };
 }
 
-type ServiceTagList = ServicePolicy["Tags"] | ServicePolicy["TargetTags"];
+interface ServiceTagField {
+  Tag?: readonly ServiceTag[];
+  TargetTag?: readonly ServiceTag[];
+}
 
-function serviceTags(field: ServiceTagList): Record<string, string> {
-  const list = Array.isArray(field)
-    ? field
-    : ((field as { Tag?: ServiceTag[]; TargetTag?: ServiceTag[] } | undefined)?.Tag ??
-      (field as { TargetTag?: ServiceTag[] } | undefined)?.TargetTag ??
-      []);
+/** `Tags.Tag[]` or `TargetTags.TargetTag[]` (or a bare list) as a map. */
+function serviceTags(field: ServiceTagField | readonly ServiceTag[] | undefined): Record<string, string> {
+  const wrapped = field as ServiceTagField | undefined;
+  const list = Array.isArray(field) ? field : (wrapped?.Tag ?? wrapped?.TargetTag ?? []);
   const tags: Record<string, string> = {};
   for (const tag of list as ServiceTag[]) {
     const key = tag.TagKey ?? tag.Key;
@@ -133,7 +134,7 @@ export function policyOutputs(
   const perDisk = snapshotsPerDisk(schedule);
   const copying = booleanOf(policy.EnableCrossRegionCopy);
   const associationType = associationTypeOf(policy.AssociationType);
-  const byInstanceTag = isTagAssociated(policy.AssociationType);
+  const byInstanceTag = isTagAssociated(associationType);
   const encryption = encryptionOf({
     encrypted: policy.CopyEncryptionConfiguration?.Encrypted,
     kmsKeyId: policy.CopyEncryptionConfiguration?.KMSKeyId,
@@ -159,7 +160,7 @@ export function policyOutputs(
     diskNums: integerOr(policy.DiskNums, 0),
     snapshotsPerDisk: perDisk === Infinity ? -1 : perDisk,
     schedule: timePoints.length > 0 && repeatWeekdays.length > 0 ? describeSchedule(schedule) : "",
-    associationType: byInstanceTag ? TAG_ASSOCIATION : associationType,
+    associationType,
     targetTags: byInstanceTag ? serviceTags(policy.TargetTags) : {},
     matchedDiskIds: byInstanceTag ? [...matchedDiskIds] : [],
     coveredDiskCount: byInstanceTag ? matchedDiskIds.length : integerOr(policy.DiskNums, 0),
