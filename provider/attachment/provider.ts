@@ -25,7 +25,8 @@ import {
   readMembership,
   union,
 } from "./model";
-import { policyAttachmentInputsSchema, type PolicyAttachmentInputs } from "./schema";
+import { DISK_ASSOCIATION, TAG_ASSOCIATION } from "../policy/association";
+import { policyAttachmentInputsSchema, tagPolicyProblem, type PolicyAttachmentInputs } from "./schema";
 
 /** Properties as the engine passes them: inputs before check() has validated them, and earlier outputs. */
 type Props = Record<string, unknown>;
@@ -63,6 +64,7 @@ async function create(props: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = knownInputs(props);
   const id = `${inputs.regionId}:${randomBytes(8).toString("hex")}`;
   const client = await createEcsClient();
+  await checkPolicyTakesDisks(client, inputs);
   const toApply = await checkDisksCanTakePolicy(client, inputs, inputs.diskIds, []);
   const applied = await applyInBatches(client, inputs, toApply);
   const alreadyAttached = difference(inputs.diskIds, toApply);
@@ -92,6 +94,7 @@ async function update(id: string, olds: Props, news: Props): Promise<pulumi.dyna
   if (plan.cancel.length === 0 && plan.apply.length === 0) return { outs: outputs(inputs, inputs.diskIds) };
 
   const client = await createEcsClient();
+  if (inputs.autoSnapshotPolicyId !== oldPolicyId) await checkPolicyTakesDisks(client, inputs);
   const partial = (error: Error, policyId: string, diskIds: string[]) =>
     new PartialStateError(
       `${error.message}; the state records the disks that carry the policy now; run \`pulumi up\` again to finish`,
@@ -211,6 +214,23 @@ async function policyExists(client: EcsClient, regionId: string, policyId: strin
   return (
     (await describeAutoSnapshotPolicy(client, { regionId, autoSnapshotPolicyId: policyId })) !== undefined
   );
+}
+
+/**
+ * Fails, before any Apply, when the policy is associated with instance tags. Unless the policy's
+ * association type came with the inputs (from the AutoSnapshotPolicy resource), it is read first.
+ */
+async function checkPolicyTakesDisks(client: EcsClient, inputs: AttachmentInputs): Promise<void> {
+  const { regionId, autoSnapshotPolicyId, policyAssociationType } = inputs;
+  if (policyAssociationType === DISK_ASSOCIATION) return;
+  const associationType =
+    policyAssociationType ??
+    (await describeAutoSnapshotPolicy(client, { regionId, autoSnapshotPolicyId }))?.AssociationType;
+  if (associationType === TAG_ASSOCIATION) {
+    throw new Error(
+      `cannot apply ${autoSnapshotPolicyId}: ${tagPolicyProblem(`policy ${autoSnapshotPolicyId}`)}`,
+    );
+  }
 }
 
 /**

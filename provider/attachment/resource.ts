@@ -1,11 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AutoSnapshotPolicy } from "../policy/resource";
 import { policyAttachmentProvider } from "../serialized-providers";
 
 export interface PolicyAttachmentArgs {
   /** Region of the policy and the disks, e.g. "cn-hangzhou"; defaults to alicloud:region. Changing it replaces the attachment. */
   regionId?: pulumi.Input<string>;
-  /** The policy to apply, "sp-…"; usually another resource's output. */
-  autoSnapshotPolicyId: pulumi.Input<string>;
+  /**
+   * The policy to apply: its id, "sp-…", or the AutoSnapshotPolicy resource itself, which also passes
+   * its associationType, so that a policy associated with instance tags fails at preview.
+   */
+  autoSnapshotPolicyId: pulumi.Input<string> | AutoSnapshotPolicy;
+  /**
+   * The policy's associationType, when known (set from the resource when autoSnapshotPolicyId is one).
+   * AssociatedWithInstanceTag fails at preview; unset, create reads the policy before any Apply.
+   */
+  policyAssociationType?: pulumi.Input<"AssociatedWithDisk" | "AssociatedWithInstanceTag">;
   /** 1 or more disk ids, "d-…", no duplicates; order does not matter. */
   diskIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Disks per ApplyAutoSnapshotPolicy / CancelAutoSnapshotPolicy call, 1–100; default 100. */
@@ -28,10 +37,16 @@ export class PolicyAttachment extends pulumi.dynamic.Resource {
   declare readonly missingDiskIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: PolicyAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
+    const policy =
+      args.autoSnapshotPolicyId instanceof AutoSnapshotPolicy ? args.autoSnapshotPolicyId : undefined;
+    const policyInputs = policy && {
+      autoSnapshotPolicyId: policy.id,
+      policyAssociationType: policy.associationType,
+    };
     super(
       policyAttachmentProvider,
       name,
-      { ...args, missingDiskIds: undefined },
+      { ...args, ...policyInputs, missingDiskIds: undefined },
       opts,
       "alicloud-snapshot-policy",
       "PolicyAttachment",

@@ -11,6 +11,8 @@ import {
   regionIdSchema,
   sortedSet,
 } from "../input-schemas";
+import { TAG_ASSOCIATION } from "../policy/association";
+import { associationTypeSchema } from "../policy/schema";
 
 export const MAX_APPLY_BATCH_SIZE = 100;
 
@@ -53,6 +55,26 @@ export const policyAttachmentInputsSchema = inputsObject({
   ).default(MAX_APPLY_BATCH_SIZE),
   takeOverDisks: orUnknown(booleanInput).default(false),
   handedOffDiskIds: orUnknown(handedOffDiskIdsSchema).default([]),
+  policyAssociationType: orUnknown(associationTypeSchema).optional(),
+}).superRefine(({ autoSnapshotPolicyId, policyAssociationType }, ctx) => {
+  if (policyAssociationType === TAG_ASSOCIATION) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["autoSnapshotPolicyId"],
+      message: tagPolicyProblem(
+        autoSnapshotPolicyId === UNKNOWN ? "the policy" : `policy ${autoSnapshotPolicyId}`,
+      ),
+    });
+  }
 });
+
+/** Why a policy associated with instance tags cannot be attached to disks. */
+export function tagPolicyProblem(policy: string): string {
+  return (
+    `${policy} is associated with instance tags (associationType ${TAG_ASSOCIATION}): it covers the disks ` +
+    "of the instances that carry its targetTags and cannot be applied to disks; remove this PolicyAttachment " +
+    "and tag the instances instead"
+  );
+}
 
 export type PolicyAttachmentInputs = z.infer<typeof policyAttachmentInputsSchema>;

@@ -12,6 +12,7 @@ import {
   policyKeySchema,
   type BackupPlanSpec,
   type PlanPolicySpec,
+  withAssociationFromTargetTags,
 } from "./schema";
 
 const PLAN_FIELDS_RULE = "a plan holds policies (and optionally $schema)";
@@ -82,7 +83,10 @@ export function parseBackupPlan(data: unknown, source: string): BackupPlanSpec {
       });
       continue;
     }
-    const validated = validateInputs(planPolicySchema, policy as Record<string, unknown>);
+    const validated = validateInputs(
+      planPolicySchema,
+      withAssociationFromTargetTags(policy as Record<string, unknown>),
+    );
     if (validated.ok) policies[key] = validated.inputs as PlanPolicySpec;
     else failures.push(...validated.failures.map((failure) => within(where, failure)));
   }

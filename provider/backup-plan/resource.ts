@@ -18,7 +18,8 @@ export type BackupPlanArgs =
 /**
  * Creates the policies and attachments a plan describes: for policy key `k`, the AutoSnapshotPolicy
  * `${name}-${k}` and, when it lists disks, the PolicyAttachment `${name}-${k}-disks` with all of them
- * (Apply in batches of 100).
+ * (Apply in batches of 100). A policy with targetTags instead of disks has no attachment: the service
+ * gives it the disks of the instances carrying those tags.
  *
  * Moving a disk between policies must never leave it without a policy. A move is one update on each
  * side, which the engine runs in either order: the gaining attachment Applies its policy (which
@@ -39,6 +40,11 @@ export class BackupPlan extends pulumi.ComponentResource {
   readonly attachments: Record<string, PolicyAttachment>;
   /** Policy ids ("sp-…") by policy key. */
   readonly policyIds: pulumi.Output<Record<string, string>>;
+  /**
+   * For each tag-associated policy (a policy with targetTags), the disks it covers, by policy key, as
+   * the policy's state holds them: read at create, update and `pulumi refresh`.
+   */
+  readonly matchedDiskIds: pulumi.Output<Record<string, string[]>>;
 
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validated before anything is registered, so that an invalid plan changes nothing.
@@ -57,7 +63,7 @@ export class BackupPlan extends pulumi.ComponentResource {
         `${name}-${key}-disks`,
         {
           regionId: policyInputs.regionId,
-          autoSnapshotPolicyId: policy.id,
+          autoSnapshotPolicyId: policy,
           diskIds: disks,
           takeOverDisks: true,
           // A disk is listed by one policy only, so these are the disks of the plan's other policies.
@@ -69,6 +75,12 @@ export class BackupPlan extends pulumi.ComponentResource {
     this.policyIds = pulumi.all(
       Object.fromEntries(Object.entries(this.policies).map(([key, policy]) => [key, policy.id])),
     );
-    this.registerOutputs({ policyIds: this.policyIds });
+    const tagPolicies = Object.entries(this.policies).filter(
+      ([key]) => spec.policies[key].targetTags !== undefined,
+    );
+    this.matchedDiskIds = pulumi.all(
+      Object.fromEntries(tagPolicies.map(([key, policy]) => [key, policy.matchedDiskIds])),
+    );
+    this.registerOutputs({ policyIds: this.policyIds, matchedDiskIds: this.matchedDiskIds });
   }
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { policyAttachmentInputsSchema } from "../attachment/schema";
 import type { Known } from "../engine";
 import type { AutoSnapshotPolicyArgs } from "../policy/resource";
+import { TAG_ASSOCIATION } from "../policy/association";
 import { autoSnapshotPolicyInputsSchema } from "../policy/schema";
 
 /*
@@ -33,6 +34,10 @@ const POLICY_FIELD_DESCRIPTIONS: Record<keyof PolicyShape, string> = {
   adoptPolicyId: "Id of an existing policy (sp-…) to adopt instead of creating one.",
   deleteAdoptedPolicyOnDestroy: "Required with adoptPolicyId: whether destroying the plan deletes it.",
   allowSnapshotLimitOverflow: "Accept a schedule that keeps more than 1,000 snapshots a disk; default false.",
+  associationType:
+    "AssociatedWithDisk (disks listed in disks) or AssociatedWithInstanceTag (the disks of instances matching targetTags); set from targetTags when omitted.",
+  targetTags:
+    "1–5 instance tags (an empty value matches any value): the policy covers the disks of every instance carrying them all. Instead of disks; needs a region that supports it.",
 };
 
 function describedShape(): PolicyShape {
@@ -45,13 +50,36 @@ function describedShape(): PolicyShape {
   ) as PolicyShape;
 }
 
-/** One policy of a plan: the AutoSnapshotPolicy inputs (with their cross-field rules) plus its disks. */
-export const planPolicySchema = autoSnapshotPolicyInputsSchema.safeExtend({
-  ...describedShape(),
-  disks: policyAttachmentInputsSchema.shape.diskIds.optional().meta({
-    description: "Disks (d-…) in the policy's region that follow this policy; each disk in one policy only.",
-  }),
-});
+/**
+ * One policy of a plan: the AutoSnapshotPolicy inputs (with their cross-field rules) plus its disks,
+ * or, for a tag-associated policy, targetTags instead of disks.
+ */
+export const planPolicySchema = autoSnapshotPolicyInputsSchema
+  .safeExtend({
+    ...describedShape(),
+    disks: policyAttachmentInputsSchema.shape.diskIds.optional().meta({
+      description:
+        "Disks (d-…) in the policy's region that follow this policy; each disk in one policy only. Not with targetTags.",
+    }),
+  })
+  .superRefine(({ disks, targetTags }, ctx) => {
+    if (disks !== undefined && targetTags !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["disks"],
+        message:
+          "not allowed with targetTags: a tag-associated policy covers the disks of the instances carrying its targetTags; list disks or targetTags, not both",
+      });
+    }
+  });
+
+/** A plan policy that gives targetTags and no associationType is associated with instance tags. */
+export function withAssociationFromTargetTags(policy: Record<string, unknown>): Record<string, unknown> {
+  const { targetTags, associationType } = policy;
+  if (targetTags === undefined || targetTags === null) return policy;
+  if (associationType !== undefined && associationType !== null) return policy;
+  return { ...policy, associationType: TAG_ASSOCIATION };
+}
 
 export const policyKeySchema = z.string().regex(POLICY_KEY_PATTERN);
 

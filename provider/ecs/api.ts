@@ -33,6 +33,8 @@ export interface ServicePolicy {
   Status?: string;
   CreationTime?: string;
   DiskNums?: number | string;
+  AssociationType?: string;
+  TargetTags?: { TargetTag?: readonly ServiceTag[] } | readonly ServiceTag[];
 }
 
 /** What DescribeDisks tells us about one disk. */
@@ -103,6 +105,39 @@ export async function describeAutoSnapshotPolicy(
     return policies.find((policy) => policy.AutoSnapshotPolicyId === lookup.autoSnapshotPolicyId);
   }
   return policies[0];
+}
+
+/** DescribeAutoSnapshotPolicyAssociations answers at most 100 associations a page. */
+export const ASSOCIATIONS_PAGE_SIZE = 100;
+
+interface DescribeAssociationsAnswer {
+  NextToken?: string;
+  AutoSnapshotPolicyAssociations?: {
+    AutoSnapshotPolicyAssociation?: { AutoSnapshotPolicyId?: string; DiskId?: string }[];
+  };
+}
+
+/** The disks policy `autoSnapshotPolicyId` covers now, every page, sorted. */
+export async function describePolicyDisks(
+  client: EcsClient,
+  regionId: string,
+  autoSnapshotPolicyId: string,
+): Promise<string[]> {
+  const diskIds = new Set<string>();
+  let nextToken: string | undefined;
+  do {
+    const answer = await client.call<DescribeAssociationsAnswer>("DescribeAutoSnapshotPolicyAssociations", {
+      RegionId: regionId,
+      AutoSnapshotPolicyId: autoSnapshotPolicyId,
+      MaxResults: ASSOCIATIONS_PAGE_SIZE,
+      NextToken: nextToken,
+    });
+    for (const association of answer.AutoSnapshotPolicyAssociations?.AutoSnapshotPolicyAssociation ?? []) {
+      if (association.DiskId) diskIds.add(association.DiskId);
+    }
+    nextToken = answer.NextToken || undefined;
+  } while (nextToken !== undefined);
+  return [...diskIds].sort();
 }
 
 export async function tagResources(

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { ServicePolicy, ServiceTag } from "../ecs/api";
 import type { EcsParams } from "../ecs/wire";
 import { containsUnknown, PROVIDER_KEY, withoutUndefined, type Known } from "../engine";
+import { associationTypeOf, TAG_ASSOCIATION, type AssociationType } from "./association";
 import { describeSchedule, snapshotsPerDisk } from "./schedule";
 import { CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
 
@@ -37,6 +38,16 @@ export type PolicyOutputs = {
   creationTime: string;
   snapshotsPerDisk: number;
   schedule: string;
+  associationType: AssociationType;
+  /** The instance tags a tag-associated policy matches; {} for a disk-associated one. */
+  targetTags: Record<string, string>;
+  /** The disks a tag-associated policy covers now (DescribeAutoSnapshotPolicyAssociations); [] otherwise. */
+  matchedDiskIds: string[];
+  /**
+   * How many disks a tag-associated policy covers now. -1 for a disk-associated policy: its disks are its
+   * attachments', which change them after the policy is written, so a count here would drift by itself.
+   */
+  coveredDiskCount: number;
   adopted: boolean;
   clientToken?: string;
   adoptPolicyId?: string;
@@ -89,10 +100,15 @@ function encryptionOf(value: unknown): { encrypted: boolean; kmsKeyId: string } 
   return { encrypted: booleanOf(config.encrypted), kmsKeyId: String(config.kmsKeyId ?? "") };
 }
 
-function serviceTags(policy: ServicePolicy): Record<string, string> {
-  const list = Array.isArray(policy.Tags)
-    ? policy.Tags
-    : ((policy.Tags as { Tag?: ServiceTag[] })?.Tag ?? []);
+interface ServiceTagField {
+  Tag?: readonly ServiceTag[];
+  TargetTag?: readonly ServiceTag[];
+}
+
+/** `Tags.Tag[]` or `TargetTags.TargetTag[]` (or a bare list) as a map. */
+function serviceTags(field: ServiceTagField | readonly ServiceTag[] | undefined): Record<string, string> {
+  const wrapped = field as ServiceTagField | undefined;
+  const list = Array.isArray(field) ? field : (wrapped?.Tag ?? wrapped?.TargetTag ?? []);
   const tags: Record<string, string> = {};
   for (const tag of list as ServiceTag[]) {
     const key = tag.TagKey ?? tag.Key;
@@ -104,12 +120,14 @@ function serviceTags(policy: ServicePolicy): Record<string, string> {
 /**
  * The resource's outputs for a policy as the service reports it: every input in its normalised form,
  * the service's own fields and insights, and the provider options (which later operations need).
+ * `matchedDiskIds` are the disks a tag-associated policy covers, read separately.
  */
 export function policyOutputs(
   policy: ServicePolicy,
   options: ProviderOptions & { adopted: boolean },
+  matchedDiskIds: readonly string[] = [],
 ): PolicyOutputs {
-  const tags = serviceTags(policy);
+  const tags = serviceTags(policy.Tags);
   delete tags[CLIENT_TOKEN_TAG];
   const timePoints = numberSet(policy.TimePoints);
   const repeatWeekdays = numberSet(policy.RepeatWeekdays);
@@ -117,6 +135,8 @@ export function policyOutputs(
   const schedule = { timePoints, repeatWeekdays, retentionDays };
   const perDisk = snapshotsPerDisk(schedule);
   const copying = booleanOf(policy.EnableCrossRegionCopy);
+  const associationType = associationTypeOf(policy.AssociationType);
+  const byInstanceTag = isTagAssociated(associationType);
   const encryption = encryptionOf({
     encrypted: policy.CopyEncryptionConfiguration?.Encrypted,
     kmsKeyId: policy.CopyEncryptionConfiguration?.KMSKeyId,
@@ -141,6 +161,10 @@ export function policyOutputs(
     creationTime: policy.CreationTime ?? "",
     snapshotsPerDisk: perDisk === Infinity ? -1 : perDisk,
     schedule: timePoints.length > 0 && repeatWeekdays.length > 0 ? describeSchedule(schedule) : "",
+    associationType,
+    targetTags: byInstanceTag ? serviceTags(policy.TargetTags) : {},
+    matchedDiskIds: byInstanceTag ? [...matchedDiskIds] : [],
+    coveredDiskCount: byInstanceTag ? matchedDiskIds.length : -1,
     ...providerOptions(options),
     adopted: options.adopted,
   });
@@ -167,9 +191,16 @@ export function policyInputsOf(outputs: PolicyOutputs): Record<string, unknown> 
     copyEncryptionConfiguration: copying ? outputs.copyEncryptionConfiguration : undefined,
     tags,
     resourceGroupId: outputs.resourceGroupId || undefined,
+    associationType: outputs.associationType,
+    targetTags: isTagAssociated(outputs.associationType) ? outputs.targetTags : undefined,
     ...providerOptions(outputs),
     allowSnapshotLimitOverflow: outputs.allowSnapshotLimitOverflow ?? false,
   });
+}
+
+/** Whether an association type (from inputs, state or the service) ties the policy to instance tags. */
+export function isTagAssociated(associationType: unknown): boolean {
+  return associationType === TAG_ASSOCIATION;
 }
 
 export type PolicyField =
@@ -180,7 +211,8 @@ export type PolicyField =
   | "enableCrossRegionCopy"
   | "targetCopyRegions"
   | "copiedSnapshotsRetentionDays"
-  | "copyEncryptionConfiguration";
+  | "copyEncryptionConfiguration"
+  | "targetTags";
 
 type PolicyFields = Partial<Record<PolicyField, unknown>>;
 
@@ -211,6 +243,7 @@ export function declaredPolicyFields(inputs: Record<string, unknown>): PolicyFie
     );
     fields.copyEncryptionConfiguration = normalised(inputs.copyEncryptionConfiguration, encryptionOf);
   }
+  if (isTagAssociated(inputs.associationType)) fields.targetTags = inputs.targetTags ?? {};
   return fields;
 }
 
@@ -224,6 +257,7 @@ function currentPolicyFields(outputs: Record<string, unknown>): Required<PolicyF
     targetCopyRegions: stringSet(outputs.targetCopyRegions),
     copiedSnapshotsRetentionDays: integerOr(outputs.copiedSnapshotsRetentionDays, -1),
     copyEncryptionConfiguration: encryptionOf(outputs.copyEncryptionConfiguration),
+    targetTags: outputs.targetTags ?? {},
   };
 }
 
@@ -265,9 +299,23 @@ function replacedBy(declared: unknown, current: unknown): boolean {
   return declared !== undefined && declared !== current;
 }
 
-/** The inputs whose new value means a new policy: its region, or a resource group that is set and differs. */
+/**
+ * The inputs whose new value means a new policy: its region, a resource group that is set and differs,
+ * or the association type (ModifyAutoSnapshotPolicyEx cannot change it; unset in old state = by disk).
+ */
 export function replacingInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return (["regionId", "resourceGroupId"] as const).filter((key) => replacedBy(news[key], olds[key]));
+  const replacing: string[] = (["regionId", "resourceGroupId"] as const).filter((key) =>
+    replacedBy(news[key], olds[key]),
+  );
+  const associationType = news.associationType;
+  if (
+    containsUnknown(associationType) ||
+    (associationType !== undefined &&
+      associationTypeOf(associationType) !== associationTypeOf(olds.associationType))
+  ) {
+    replacing.push("associationType");
+  }
+  return replacing;
 }
 
 /**
@@ -294,6 +342,15 @@ export function diffPolicy(
   return { changes, replaces, deleteBeforeReplace: false };
 }
 
+/** Target tags as the SDK request models name them (`TargetTags.N.Key`, `TargetTags.N.Value`); '' = any value. */
+function targetTagParams(inputs: PolicyInputs): EcsParams["TargetTags"] {
+  if (!isTagAssociated(inputs.associationType) || inputs.targetTags === undefined) return undefined;
+  return Object.entries(inputs.targetTags).map(([Key, Value]) => ({
+    Key,
+    Value: Value === "" ? undefined : Value,
+  }));
+}
+
 /** The declared policy fields as CreateAutoSnapshotPolicy and ModifyAutoSnapshotPolicyEx take them. */
 function policyFieldParams(inputs: PolicyInputs): EcsParams {
   const copying = inputs.enableCrossRegionCopy;
@@ -312,6 +369,7 @@ function policyFieldParams(inputs: PolicyInputs): EcsParams {
       : copying
         ? { Encrypted: false }
         : undefined,
+    TargetTags: targetTagParams(inputs),
   };
 }
 
@@ -319,6 +377,7 @@ export function createPolicyParams(inputs: PolicyInputs, clientToken: string): E
   const tags = { ...inputs.tags, [CLIENT_TOKEN_TAG]: clientToken };
   return {
     ...policyFieldParams(inputs),
+    AssociationType: inputs.associationType,
     Tag: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
     ResourceGroupId: inputs.resourceGroupId,
   };
@@ -345,6 +404,10 @@ export function declaredServicePolicy(id: string, inputs: PolicyInputs): Service
     CopyEncryptionConfiguration: { Encrypted: encryption?.encrypted, KMSKeyId: encryption?.kmsKeyId },
     Tags: { Tag: Object.entries(inputs.tags ?? {}).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) },
     ResourceGroupId: inputs.resourceGroupId,
+    AssociationType: inputs.associationType,
+    TargetTags: {
+      TargetTag: Object.entries(inputs.targetTags ?? {}).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import {
   createAutoSnapshotPolicy,
   deleteAutoSnapshotPolicy,
   describeAutoSnapshotPolicy,
+  describePolicyDisks,
   modifyAutoSnapshotPolicyEx,
   tagResources,
   untagResources,
@@ -20,6 +21,7 @@ import {
   declaredServicePolicy,
   diffPolicy,
   hasTagChanges,
+  isTagAssociated,
   modifyPolicyParams,
   policyInputsOf,
   policyOutputs,
@@ -90,7 +92,7 @@ async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   );
   const options = { ...providerOptions(inputs), clientToken, adopted: false };
   try {
-    return { id, outs: policyOutputs(await readPolicy(client, regionId, id), options) };
+    return { id, outs: await readOutputs(client, await readPolicy(client, regionId, id), options) };
   } catch (error) {
     const outputsSoFar = policyOutputs(declaredServicePolicy(id, declared), options);
     throw partialState(error, id, outputsSoFar, inputs);
@@ -111,7 +113,13 @@ async function adopt(
         "check adoptPolicyId and regionId, or remove adoptPolicyId to create a new policy",
     );
   }
-  const current = policyOutputs(policy, { ...providerOptions(inputs), adopted: true });
+  const current = await readOutputs(client, policy, { ...providerOptions(inputs), adopted: true });
+  if (current.associationType !== declared.associationType) {
+    throw new Error(
+      `associationType: the policy to adopt (${id}) is ${current.associationType}, not ${declared.associationType}; ` +
+        "the association type of a policy cannot be changed, so declare the policy's own",
+    );
+  }
   if (declared.resourceGroupId !== undefined && declared.resourceGroupId !== current.resourceGroupId) {
     throw new Error(
       `resourceGroupId: the policy to adopt (${id}) is in resource group "${current.resourceGroupId}", ` +
@@ -159,7 +167,7 @@ async function converge(
       await untagResources(client, target, tags.remove);
       changedSomething = true;
     }
-    return policyOutputs(await readPolicy(client, regionId, id), {
+    return await readOutputs(client, await readPolicy(client, regionId, id), {
       ...providerOptions(current),
       adopted: current.adopted,
     });
@@ -174,7 +182,8 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   const client = await createEcsClient();
   const policy = await findPolicy(client, String(props.regionId), id);
   if (!policy) return { id: undefined, props: {} };
-  const outputs = policyOutputs(policy, { ...providerOptions(props), adopted: props.adopted === true });
+  const options = { ...providerOptions(props), adopted: props.adopted === true };
+  const outputs = await readOutputs(client, policy, options);
   // Older SDKs in the peer range (3.139, for one) ignore `inputs` and keep the stored inputs.
   return { id, props: outputs, inputs: policyInputsOf(outputs) };
 }
@@ -197,6 +206,18 @@ async function readPolicy(client: EcsClient, regionId: string, id: string): Prom
   const policy = await findPolicy(client, regionId, id);
   if (!policy) throw new Error(`policy ${id} was not found in region ${regionId} when it was read back`);
   return policy;
+}
+
+/** The outputs for `policy`; for a tag-associated policy, with the disks it covers now. */
+async function readOutputs(
+  client: EcsClient,
+  policy: ServicePolicy,
+  options: Parameters<typeof policyOutputs>[1],
+): Promise<PolicyOutputs> {
+  const matchedDiskIds = isTagAssociated(policy.AssociationType)
+    ? await describePolicyDisks(client, policy.RegionId ?? "", policy.AutoSnapshotPolicyId)
+    : [];
+  return policyOutputs(policy, options, matchedDiskIds);
 }
 
 function partialState(error: unknown, id: string, outputs: PolicyOutputs, inputs: Props): PartialStateError {

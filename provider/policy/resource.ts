@@ -38,6 +38,17 @@ export interface AutoSnapshotPolicyArgs {
   deleteAdoptedPolicyOnDestroy?: pulumi.Input<boolean>;
   /** Accept a schedule that keeps more than the 1,000 automatic snapshots a disk holds; default false. */
   allowSnapshotLimitOverflow?: pulumi.Input<boolean>;
+  /**
+   * How the policy finds its disks: "AssociatedWithDisk" (default; PolicyAttachment applies it) or
+   * "AssociatedWithInstanceTag" (the disks of every instance carrying targetTags; only in the regions
+   * the API lists). Changing it replaces the policy.
+   */
+  associationType?: pulumi.Input<"AssociatedWithDisk" | "AssociatedWithInstanceTag">;
+  /**
+   * With AssociatedWithInstanceTag, required: 1–5 instance tags, all of which an instance must carry;
+   * an empty value matches any value. Not allowed otherwise. Updated in place.
+   */
+  targetTags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** An ECS automatic snapshot policy. Its id is the policy id ("sp-…"). */
@@ -74,6 +85,14 @@ export class AutoSnapshotPolicy extends pulumi.dynamic.Resource {
   declare readonly snapshotsPerDisk: pulumi.Output<number>;
   /** The schedule in plain words, hours in UTC+8. */
   declare readonly schedule: pulumi.Output<string>;
+  /** "AssociatedWithDisk" or "AssociatedWithInstanceTag". */
+  declare readonly associationType: pulumi.Output<"AssociatedWithDisk" | "AssociatedWithInstanceTag">;
+  /** The instance tags a tag-associated policy matches ({} for a disk-associated one). */
+  declare readonly targetTags: pulumi.Output<Record<string, string>>;
+  /** The disks a tag-associated policy covers now, sorted (DescribeAutoSnapshotPolicyAssociations; [] when disk-associated). */
+  declare readonly matchedDiskIds: pulumi.Output<string[]>;
+  /** How many disks a tag-associated policy covers now (matchedDiskIds' length); -1 when disk-associated (see its attachments). */
+  declare readonly coveredDiskCount: pulumi.Output<number>;
   /** True when the policy was adopted through adoptPolicyId rather than created. */
   declare readonly adopted: pulumi.Output<boolean>;
 
@@ -88,6 +107,10 @@ export class AutoSnapshotPolicy extends pulumi.dynamic.Resource {
         creationTime: undefined,
         snapshotsPerDisk: undefined,
         schedule: undefined,
+        associationType: args.associationType,
+        targetTags: args.targetTags,
+        matchedDiskIds: undefined,
+        coveredDiskCount: undefined,
         adopted: undefined,
       },
       opts,

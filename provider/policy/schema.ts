@@ -14,6 +14,13 @@ import {
   regionIdSchema,
   sortedSet,
 } from "../input-schemas";
+import {
+  ASSOCIATION_TYPES,
+  INSTANCE_TAG_REGIONS,
+  MAX_TARGET_TAGS,
+  supportsInstanceTagAssociation,
+  TAG_ASSOCIATION,
+} from "./association";
 
 export const MAX_TIME_POINTS = 24;
 export const MAX_REPEAT_WEEKDAYS = 7;
@@ -119,6 +126,52 @@ const tagsSchema = z
     return tags as Record<string, string | Unknown>;
   });
 
+const ASSOCIATION_TYPE_RULE = `${ASSOCIATION_TYPES.join(" or ")}`;
+export const associationTypeSchema = z.enum(ASSOCIATION_TYPES, {
+  error: (issue) => notAllowed(issue.input, ASSOCIATION_TYPE_RULE),
+});
+
+const TARGET_TAGS_RULE = `1–${MAX_TARGET_TAGS} tags that an instance must all carry for the policy to cover its disks (an empty value matches any value)`;
+const TARGET_TAG_VALUE_RULE = "target tag values are 0–128 characters ('' = any value)";
+
+function targetTagKeyProblem(key: string): string | undefined {
+  if (key.length === 0) return `an empty tag key is not allowed; ${TAG_KEY_RULE}`;
+  if (key.length > 128) return `a tag key of ${key.length} characters is not allowed; ${TAG_KEY_RULE}`;
+  if (key.startsWith("acs:") || key.startsWith("aliyun"))
+    return 'a tag key must not start with "acs:" or "aliyun"';
+  if (/https?:\/\//.test(key)) return 'a tag key must not contain "http://" or "https://"';
+  return undefined;
+}
+
+function targetTagValueProblem(value: unknown): string | undefined {
+  if (value === UNKNOWN) return undefined;
+  if (typeof value !== "string") return `a target tag value must be a string; ${TARGET_TAG_VALUE_RULE}`;
+  if (value.length > 128)
+    return `a target tag value of ${value.length} characters is not allowed; ${TARGET_TAG_VALUE_RULE}`;
+  if (/https?:\/\//.test(value)) return 'a target tag value must not contain "http://" or "https://"';
+  return undefined;
+}
+
+const targetTagsSchema = z
+  .record(z.string(), z.unknown(), {
+    error: (issue) => notAllowed(issue.input, `a map of ${TARGET_TAGS_RULE}`),
+  })
+  .transform((tags, ctx) => {
+    const entries = Object.entries(tags);
+    if (entries.length === 0 || entries.length > MAX_TARGET_TAGS) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${entries.length === 0 ? "an empty map is" : `${entries.length} tags are`} not allowed; ${TARGET_TAGS_RULE}`,
+      });
+    }
+    for (const [key, value] of entries) {
+      for (const problem of [targetTagKeyProblem(key), targetTagValueProblem(value)]) {
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, path: [key] });
+      }
+    }
+    return tags as Record<string, string | Unknown>;
+  });
+
 const resourceGroupIdSchema = patternInput(/^rg-[a-z0-9]+$/, "a resource group id such as rg-aek2kkmhmhs");
 
 const copyEncryptionConfigurationSchema = z
@@ -155,8 +208,11 @@ export const autoSnapshotPolicyInputsSchema = inputsObject({
   adoptPolicyId: orUnknown(policyIdSchema).optional(),
   deleteAdoptedPolicyOnDestroy: orUnknown(booleanInput).optional(),
   allowSnapshotLimitOverflow: orUnknown(booleanInput).default(false),
+  associationType: orUnknown(associationTypeSchema).default("AssociatedWithDisk"),
+  targetTags: orUnknown(targetTagsSchema).optional(),
 }).superRefine((inputs, ctx) => {
   const { regionId, enableCrossRegionCopy, targetCopyRegions } = inputs;
+  associationIssues(inputs, ctx);
   if (targetCopyRegions !== undefined && enableCrossRegionCopy === false) {
     ctx.addIssue({
       code: "custom",
@@ -198,5 +254,43 @@ export const autoSnapshotPolicyInputsSchema = inputsObject({
     });
   }
 });
+
+/** targetTags go with AssociatedWithInstanceTag, which needs them and a region that supports it. */
+function associationIssues(
+  {
+    associationType,
+    targetTags,
+    regionId,
+  }: { associationType: unknown; targetTags?: unknown; regionId?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if (associationType === UNKNOWN) return;
+  const byInstanceTag = associationType === TAG_ASSOCIATION;
+  if (byInstanceTag && targetTags === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["targetTags"],
+      message: `required with associationType ${TAG_ASSOCIATION}; ${TARGET_TAGS_RULE}`,
+    });
+  }
+  if (!byInstanceTag && targetTags !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["targetTags"],
+      message: `only allowed with associationType: ${TAG_ASSOCIATION} (a disk-associated policy gets its disks through PolicyAttachment)`,
+    });
+  }
+  if (byInstanceTag && typeof regionId === "string" && regionId !== UNKNOWN) {
+    if (!supportsInstanceTagAssociation(regionId)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["regionId"],
+        message:
+          `${describeValue(regionId)} does not support associationType ${TAG_ASSOCIATION}; ` +
+          `the regions that do: ${INSTANCE_TAG_REGIONS.join(", ")}`,
+      });
+    }
+  }
+}
 
 export type AutoSnapshotPolicyInputs = z.infer<typeof autoSnapshotPolicyInputsSchema>;

@@ -96,8 +96,12 @@ function callsSince(mark: number): Record<string, number> {
   return calls;
 }
 
+/**
+ * Checked inputs as a program that passes the AutoSnapshotPolicy resource makes them: with the policy's
+ * association type, so create needs no look-up (tag-policy.test.ts covers the case without it).
+ */
 async function checked(news: Props): Promise<Props> {
-  const result = await provider.check!({}, news);
+  const result = await provider.check!({}, { policyAssociationType: "AssociatedWithDisk", ...news });
   expect(result.failures ?? []).toEqual([]);
   return result.inputs;
 }

@@ -165,6 +165,10 @@ describe("create", () => {
       creationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       snapshotsPerDisk: 18,
       schedule: expect.stringContaining("kept 30 days"),
+      associationType: "AssociatedWithDisk",
+      targetTags: {},
+      matchedDiskIds: [],
+      coveredDiskCount: -1,
       allowSnapshotLimitOverflow: false,
       adopted: false,
     });

@@ -30,6 +30,7 @@ describe("valid plans", () => {
           retentionDays: 365,
           enableCrossRegionCopy: false,
           allowSnapshotLimitOverflow: false,
+          associationType: "AssociatedWithDisk",
         },
         daily: {
           regionId: "cn-hangzhou",
@@ -38,6 +39,7 @@ describe("valid plans", () => {
           retentionDays: 7,
           enableCrossRegionCopy: false,
           allowSnapshotLimitOverflow: false,
+          associationType: "AssociatedWithDisk",
           tags: { tier: "daily" },
           disks: ["d-daily01", "d-daily02"],
         },
@@ -48,6 +50,7 @@ describe("valid plans", () => {
           retentionDays: 28,
           enableCrossRegionCopy: false,
           allowSnapshotLimitOverflow: false,
+          associationType: "AssociatedWithDisk",
           disks: ["d-weekly01", "d-weekly02"],
         },
       },

@@ -73,6 +73,10 @@ describe("policyOutputs", () => {
       creationTime: "2026-11-23T10:00:00Z",
       snapshotsPerDisk: 26,
       schedule: expect.stringContaining("01:00 and 13:00"),
+      associationType: "AssociatedWithDisk",
+      targetTags: {},
+      matchedDiskIds: [],
+      coveredDiskCount: -1,
       clientToken: "token-1",
       adopted: false,
     });
@@ -143,6 +147,7 @@ describe("policyInputsOf", () => {
       enableCrossRegionCopy: false,
       tags: { team: "storage" },
       resourceGroupId: "rg-default",
+      associationType: "AssociatedWithDisk",
       clientToken: "token-1",
       allowSnapshotLimitOverflow: false,
     });

@@ -23,6 +23,7 @@ function policyInputs(change: Partial<AutoSnapshotPolicyInputs>): AutoSnapshotPo
     retentionDays: 30,
     enableCrossRegionCopy: false,
     allowSnapshotLimitOverflow: false,
+    associationType: "AssociatedWithDisk",
     ...change,
   };
 }

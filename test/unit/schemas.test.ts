@@ -396,6 +396,7 @@ describe("AutoSnapshotPolicy inputs within the documented ranges", () => {
       retentionDays: 7,
       enableCrossRegionCopy: false,
       allowSnapshotLimitOverflow: false,
+      associationType: "AssociatedWithDisk",
     });
   });
 
