@@ -94,12 +94,13 @@ function serviceTags(policy: ServicePolicy): Record<string, string> {
   const list = Array.isArray(policy.Tags)
     ? policy.Tags
     : ((policy.Tags as { Tag?: ServiceTag[] })?.Tag ?? []);
-  const tags: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const tag of list as ServiceTag[]) {
     const key = tag.TagKey ?? tag.Key;
-    if (key !== undefined) tags[key] = tag.TagValue ?? tag.Value ?? "";
+    if (key !== undefined) entries.push([key, tag.TagValue ?? tag.Value ?? ""]);
   }
-  return tags;
+  // fromEntries makes every key an own property, "__proto__" included.
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -225,11 +226,15 @@ export interface TagChanges {
 export function tagChanges(current: unknown, declared: unknown): TagChanges {
   const have = (current ?? {}) as Record<string, unknown>;
   const want = (declared ?? {}) as Record<string, unknown>;
-  const set: Record<string, string> = {};
-  for (const [key, value] of Object.entries(want)) {
-    if (key !== CLIENT_TOKEN_TAG && have[key] !== value) set[key] = String(value);
-  }
-  const remove = Object.keys(have).filter((key) => key !== CLIENT_TOKEN_TAG && !(key in want));
+  // Own keys only: a tag named "constructor" or "toString" is not found on every object.
+  const set = Object.fromEntries(
+    Object.entries(want)
+      .filter(
+        ([key, value]) => key !== CLIENT_TOKEN_TAG && !(Object.hasOwn(have, key) && have[key] === value),
+      )
+      .map(([key, value]) => [key, String(value)]),
+  );
+  const remove = Object.keys(have).filter((key) => key !== CLIENT_TOKEN_TAG && !Object.hasOwn(want, key));
   return { set, remove };
 }
 

@@ -275,6 +275,41 @@ describe("update", () => {
     ]);
   });
 
+  test("tag keys named like built-in properties are added, changed and removed like any other", async () => {
+    const serviceTags = async (id: string) =>
+      Object.fromEntries(
+        ((await servicePolicy(id))?.Tags.Tag ?? [])
+          .filter((tag) => tag.TagKey !== CLIENT_TOKEN_TAG)
+          .map((tag) => [tag.TagKey, tag.TagValue]),
+      );
+    const { id, inputs, outputs } = await up({ ...base, tags: { constructor: "a", toString: "b" } });
+    expect(outputs.tags).toEqual({ constructor: "a", toString: "b" });
+    expect(await serviceTags(id)).toEqual({ constructor: "a", toString: "b" });
+
+    const news = await checked({ ...base, tags: { constructor: "changed", hasOwnProperty: "c" } }, inputs);
+    expect((await provider.diff!(id, outputs, news)).changes).toBe(true);
+    const { outs } = await provider.update!(id, outputs, news);
+    expect(outs.tags).toEqual({ constructor: "changed", hasOwnProperty: "c" });
+    expect(await serviceTags(id)).toEqual({ constructor: "changed", hasOwnProperty: "c" });
+
+    const unchanged = await checked({ ...base, tags: { constructor: "changed", hasOwnProperty: "c" } }, news);
+    expect((await provider.diff!(id, { ...outs, __provider: PROVIDER }, unchanged)).changes).toBe(false);
+    const emptied = await checked(base, news);
+    expect((await provider.diff!(id, { ...outs, __provider: PROVIDER }, emptied)).changes).toBe(true);
+    await provider.update!(id, { ...outs, __provider: PROVIDER }, emptied);
+    expect(await serviceTags(id)).toEqual({});
+  });
+
+  test("a tag named __proto__ fails check() instead of being dropped", async () => {
+    const result = await provider.check!(
+      {},
+      { ...base, tags: JSON.parse('{"__proto__": "x", "team": "a"}') },
+    );
+    expect(result.failures).toEqual([
+      { property: "tags.__proto__", reason: expect.stringMatching(/__proto__/) },
+    ]);
+  });
+
   test.each<[string, Props]>([
     ["regionId", { regionId: "cn-beijing" }],
     ["resourceGroupId", { resourceGroupId: "rg-other" }],
