@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { ServicePolicy, ServiceTag } from "../ecs/api";
 import type { EcsParams } from "../ecs/wire";
@@ -342,4 +343,55 @@ export function withProviderOptions(
     ...providerOptions(options),
     adopted: options.adopted,
   }) as PolicyOutputs;
+}
+
+/**
+ * The client token of a policy created for the resource whose identity is `seed` (see resource.ts),
+ * in `regionId` and `resourceGroupId`: the same in every run, so a run after a failed one finds the
+ * policy the failed run may have created; different for a replacement, which lives beside the policy it
+ * replaces. Shaped like a UUID.
+ */
+export function derivedClientToken(seed: string, regionId: string, resourceGroupId = ""): string {
+  const hex = createHash("sha256")
+    .update(JSON.stringify([seed, regionId, resourceGroupId]))
+    .digest("hex");
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join(
+    "-",
+  );
+}
+
+/** `outputs` once ModifyAutoSnapshotPolicyEx with modifyPolicyParams(declared) has landed. */
+export function withModifiedFields(outputs: PolicyOutputs, declared: PolicyInputs): PolicyOutputs {
+  const modified = policyOutputs(declaredServicePolicy(outputs.autoSnapshotPolicyId, declared), {
+    adopted: outputs.adopted,
+  });
+  const copying = declared.enableCrossRegionCopy;
+  const sent = <K extends keyof PolicyOutputs>(field: K, wasSent: boolean): Pick<PolicyOutputs, K> =>
+    ({ [field]: wasSent ? modified[field] : outputs[field] }) as Pick<PolicyOutputs, K>;
+  return {
+    ...outputs,
+    ...sent("autoSnapshotPolicyName", declared.autoSnapshotPolicyName !== undefined),
+    timePoints: modified.timePoints,
+    repeatWeekdays: modified.repeatWeekdays,
+    retentionDays: modified.retentionDays,
+    enableCrossRegionCopy: modified.enableCrossRegionCopy,
+    targetCopyRegions: modified.targetCopyRegions,
+    ...sent("copiedSnapshotsRetentionDays", copying || declared.copiedSnapshotsRetentionDays !== undefined),
+    ...sent("copyEncryptionConfiguration", copying || declared.copyEncryptionConfiguration !== undefined),
+    snapshotsPerDisk: modified.snapshotsPerDisk,
+    schedule: modified.schedule,
+  };
+}
+
+/** `outputs` once TagResources with `set` has landed. */
+export function withTagsSet(outputs: PolicyOutputs, set: Record<string, string>): PolicyOutputs {
+  return { ...outputs, tags: { ...outputs.tags, ...set } };
+}
+
+/** `outputs` once UntagResources with `keys` has landed. */
+export function withTagsRemoved(outputs: PolicyOutputs, keys: readonly string[]): PolicyOutputs {
+  return {
+    ...outputs,
+    tags: Object.fromEntries(Object.entries(outputs.tags).filter(([key]) => !keys.includes(key))),
+  };
 }

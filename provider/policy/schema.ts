@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ValidationFailure } from "../validation";
 import { UNKNOWN, type Unknown } from "../engine";
 import {
   booleanInput,
@@ -14,11 +15,14 @@ import {
   regionIdSchema,
   sortedSet,
 } from "../input-schemas";
+import { snapshotLimitFailure } from "./schedule";
 
 export const MAX_TIME_POINTS = 24;
 export const MAX_REPEAT_WEEKDAYS = 7;
 /** The tag the AutoSnapshotPolicy provider keeps on each policy to find it again after a lost create answer. */
 export const CLIENT_TOKEN_TAG = "pulumi:client-token";
+/** The input through which the resource passes its identity, from which check() derives the client token. */
+export const CLIENT_TOKEN_SEED_KEY = "clientTokenSeed";
 /** A policy holds 20 tags; one of them is CLIENT_TOKEN_TAG. */
 export const MAX_TAGS = 19;
 
@@ -201,3 +205,9 @@ export const autoSnapshotPolicyInputsSchema = inputsObject({
 });
 
 export type AutoSnapshotPolicyInputs = z.infer<typeof autoSnapshotPolicyInputsSchema>;
+
+/** The rules check() runs once the inputs have passed the schema (a plan's loader runs them too). */
+export function autoSnapshotPolicyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
+  const limitFailure = snapshotLimitFailure(inputs);
+  return limitFailure ? [limitFailure] : [];
+}
