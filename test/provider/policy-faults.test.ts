@@ -296,3 +296,60 @@ describe("no second policy after a lost create answer, across runs and for slow 
     }
   });
 });
+
+describe("after a partial failure, state records what is true of the policy", () => {
+  const failingTags = () =>
+    emulator.addFault({ action: "TagResources", code: "InvalidTagCount", status: 400 });
+
+  async function updateFailing(id: string, outputs: Props, news: Props): Promise<PartialStateError> {
+    const failure = await provider.update!(id, outputs, news).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    emulator.clearFaults();
+    expect(failure).toBeInstanceOf(PartialStateError);
+    return failure as PartialStateError;
+  }
+
+  test("ModifyEx landed, TagResources failed: state has the new schedule, and reverting the program converges", async () => {
+    const { id, inputs, outputs } = await up(base);
+    const news = await checked(
+      { ...base, timePoints: [5, 6], retentionDays: 9, tags: { team: "compute" } },
+      inputs,
+    );
+    failingTags();
+    const { properties } = await updateFailing(id, outputs, news);
+    expect(properties).toMatchObject({ timePoints: [5, 6], retentionDays: 9, tags: { team: "storage" } });
+
+    // The program is reverted: the old declaration now differs from what state (and the cloud) holds.
+    const reverted = await checked(base, news);
+    expect((await provider.diff!(id, properties, reverted)).changes).toBe(true);
+    const { outs } = await provider.update!(id, properties, reverted);
+    expect(outs).toMatchObject({ timePoints: [1], retentionDays: 7, tags: { team: "storage" } });
+    const [live] = await describePolicies(ecs, regionId);
+    expect(live).toMatchObject({ TimePoints: '["1"]', RetentionDays: 7 });
+  });
+
+  test("when the policy cannot be read back either, state has what the writes that succeeded changed", async () => {
+    const { id, inputs, outputs } = await up(base);
+    const news = await checked({ ...base, timePoints: [5], tags: { team: "compute", extra: "x" } }, inputs);
+    failingTags();
+    emulator.addFault({ action: "DescribeAutoSnapshotPolicyEx", code: "ServiceUnavailable", status: 503 });
+    const { properties } = await updateFailing(id, outputs, news);
+    expect(properties).toMatchObject({ timePoints: [5], retentionDays: 7, tags: { team: "storage" } });
+    expect((await provider.diff!(id, properties, await checked(base, news))).changes).toBe(true);
+  });
+
+  test("a write rejected before anything changed leaves state as it was", async () => {
+    const { id, inputs, outputs } = await up(base);
+    const news = await checked({ ...base, tags: { team: "compute" } }, inputs);
+    failingTags();
+    const failure = await provider.update!(id, outputs, news).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    emulator.clearFaults();
+    expect(failure).not.toBeInstanceOf(PartialStateError);
+    expect(failure).toBeInstanceOf(EcsApiError);
+  });
+});

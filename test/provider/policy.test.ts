@@ -408,6 +408,42 @@ describe("adoption", () => {
     },
   );
 
+  test("adopting the resource's own policy with deleteAdoptedPolicyOnDestroy: false, then destroying, keeps it", async () => {
+    const { id, inputs, outputs } = await up(base);
+    const adopting = await checked(
+      { ...base, adoptPolicyId: id, deleteAdoptedPolicyOnDestroy: false },
+      inputs,
+    );
+    expect(await provider.diff!(id, outputs, adopting)).toMatchObject({ changes: true, replaces: [] });
+    const { outs } = await provider.update!(id, outputs, adopting);
+    expect(outs).toMatchObject({ adopted: true, deleteAdoptedPolicyOnDestroy: false });
+    const calls = await callsDuring(() => provider.delete!(id, { ...outs, __provider: PROVIDER }));
+    expect(calls).toEqual([]);
+    expect(await servicePolicy(id)).toBeDefined();
+  });
+
+  test("removing adoptPolicyId keeps the policy, in place and adopted; the flag stays settable and decides destroy", async () => {
+    const adoptPolicyId = await existingPolicy();
+    const adopting = await checked({ ...base, adoptPolicyId, deleteAdoptedPolicyOnDestroy: false });
+    const created = await provider.create(adopting);
+    const outputs = { ...created.outs, __provider: PROVIDER };
+
+    const kept = await checked(base, adopting);
+    expect(await provider.diff!(adoptPolicyId, outputs, kept)).toMatchObject({ changes: true, replaces: [] });
+    const { outs } = await provider.update!(adoptPolicyId, outputs, kept);
+    expect(outs).toMatchObject({ adopted: true });
+    expect(outs).not.toHaveProperty("adoptPolicyId");
+    expect(
+      await callsDuring(() => provider.delete!(adoptPolicyId, { ...outs, __provider: PROVIDER })),
+    ).toEqual([]);
+
+    const deleting = await checked({ ...base, deleteAdoptedPolicyOnDestroy: true }, kept);
+    const updated = await provider.update!(adoptPolicyId, { ...outs, __provider: PROVIDER }, deleting);
+    expect(updated.outs).toMatchObject({ adopted: true, deleteAdoptedPolicyOnDestroy: true });
+    await provider.delete!(adoptPolicyId, { ...updated.outs, __provider: PROVIDER });
+    expect(await servicePolicy(adoptPolicyId)).toBeUndefined();
+  });
+
   test("a missing policy fails with a message naming adoptPolicyId", async () => {
     const inputs = await checked({
       ...base,
