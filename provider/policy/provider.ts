@@ -106,7 +106,13 @@ async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   const earlier = await describeAutoSnapshotPolicy(client, byToken);
   if (earlier) {
     const id = earlier.AutoSnapshotPolicyId;
-    return { id, outs: await converge(client, id, policyOutputs(earlier, options), declared, inputs) };
+    const found = policyOutputs(earlier, options);
+    try {
+      return { id, outs: await converge(client, id, found, declared, inputs) };
+    } catch (error) {
+      // The policy is this resource's whether or not it could be brought to the declared state.
+      throw error instanceof PartialStateError ? error : partialState(error, id, found, inputs);
+    }
   }
 
   let lookupFailure: unknown;

@@ -353,3 +353,30 @@ describe("after a partial failure, state records what is true of the policy", ()
     expect(failure).toBeInstanceOf(EcsApiError);
   });
 });
+
+test("a policy an earlier run created is recorded even when it cannot be brought to the declared state", async () => {
+  const seeded: Props = { ...base, clientTokenSeed: "organization|faults|test|AutoSnapshotPolicy::kept" };
+  const inputs = await checked(seeded);
+  const earlier = await ecs<{ AutoSnapshotPolicyId: string }>("CreateAutoSnapshotPolicy", {
+    regionId,
+    timePoints: '["4"]',
+    repeatWeekdays: '["1"]',
+    retentionDays: 3,
+    "Tag.1.Key": CLIENT_TOKEN_TAG,
+    "Tag.1.Value": String(inputs.clientToken),
+  });
+  emulator.addFault({ action: "ModifyAutoSnapshotPolicyEx", code: "InvalidParameter", status: 400 });
+  const failure = await provider.create(inputs).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  emulator.clearFaults();
+  expect(failure).toBeInstanceOf(PartialStateError);
+  const { id, properties } = failure as PartialStateError;
+  expect(id).toBe(earlier.AutoSnapshotPolicyId);
+  expect(properties).toMatchObject({ timePoints: [4], retentionDays: 3, clientToken: inputs.clientToken });
+  expect((await provider.diff!(id, properties, inputs)).changes).toBe(true);
+  const { outs } = await provider.update!(id, properties, inputs);
+  expect(outs).toMatchObject({ timePoints: [1], retentionDays: 7 });
+  expect(await describePolicies(ecs, regionId)).toHaveLength(1);
+});
