@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { z } from "zod";
 import { describeValue } from "../input-schemas";
+import { autoSnapshotPolicyRules } from "../policy/schema";
 import { formatPropertyPath, validateInputs, type ValidationFailure } from "../validation";
+import { duplicateJsonKeys } from "./json";
 import {
   backupPlanSchema,
   planPolicySchema,
@@ -45,12 +47,16 @@ const planFileSchema = z.object(
     $schema: z
       .string({ error: (issue) => `${describeValue(issue.input)} is not allowed; a URL or path` })
       .optional(),
-    policies: z.record(z.string(), z.unknown(), {
-      error: (issue) =>
-        issue.input === undefined
-          ? "required; a map of policy keys to policies"
-          : `${describeValue(issue.input)} is not allowed; a map of policy keys to policies`,
-    }),
+    // Not z.record, which drops a "__proto__" key without an issue.
+    policies: z.custom<Record<string, unknown>>(
+      (value) => value !== null && typeof value === "object" && !Array.isArray(value),
+      {
+        error: (issue) =>
+          issue.input === undefined
+            ? "required; a map of policy keys to policies"
+            : `${describeValue(issue.input)} is not allowed; a map of policy keys to policies`,
+      },
+    ),
   },
   { error: (issue) => `${describeValue(issue.input)} is not allowed; ${PLAN_FIELDS_RULE}` },
 );
@@ -66,7 +72,8 @@ export function parseBackupPlan(data: unknown, source: string): BackupPlanSpec {
     }));
     throw new BackupPlanError(source, [...fileFailures, ...failures]);
   }
-  const policies: Record<string, PlanPolicySpec> = {};
+  // Entries, not assignments: a policy key such as "__proto__" must stay a key.
+  const validPolicies: [string, PlanPolicySpec][] = [];
   for (const key of Object.keys(file.data.policies).sort()) {
     const where = ["policies", key];
     if (!policyKeySchema.safeParse(key).success) {
@@ -87,9 +94,13 @@ export function parseBackupPlan(data: unknown, source: string): BackupPlanSpec {
       planPolicySchema,
       withAssociationFromTargetTags(policy as Record<string, unknown>),
     );
-    if (validated.ok) policies[key] = validated.inputs as PlanPolicySpec;
-    else failures.push(...validated.failures.map((failure) => within(where, failure)));
+    // The rules check() runs after its schema (such as the 1,000-snapshot limit), so a plan that loads previews.
+    const ruleFailures = validated.ok ? autoSnapshotPolicyRules(validated.inputs) : validated.failures;
+    if (validated.ok && ruleFailures.length === 0)
+      validPolicies.push([key, validated.inputs as PlanPolicySpec]);
+    else failures.push(...ruleFailures.map((failure) => within(where, failure)));
   }
+  const policies = Object.fromEntries(validPolicies);
   failures.push(...disksClaimedTwice(policies, file.data.policies));
   if (failures.length > 0) throw new BackupPlanError(source, failures);
   return { policies };
@@ -119,6 +130,13 @@ export function loadBackupPlan(filePath: string): BackupPlanSpec {
     throw new BackupPlanError(filePath, [
       { property: "", reason: `not valid ${extension.slice(1)}: ${reason}` },
     ]);
+  }
+  if (extension === ".json") {
+    const duplicates = duplicateJsonKeys(text).map(({ path: keyPath, line }) => ({
+      property: formatPropertyPath(keyPath),
+      reason: `duplicated key (line ${line}); a key appears once in an object`,
+    }));
+    if (duplicates.length > 0) throw new BackupPlanError(filePath, duplicates);
   }
   return parseBackupPlan(data, filePath);
 }

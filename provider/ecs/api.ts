@@ -60,18 +60,21 @@ interface DescribeDisksAnswer {
 
 /**
  * CreateAutoSnapshotPolicy; returns the new policy's id. `findCreated` tells whether a create whose
- * answer was lost took effect (the client then takes its id instead of creating a second policy).
+ * answer was lost took effect (the client then takes its id instead of creating a second policy);
+ * `mayStillLand` says no answer came at all. Such a create is never sent again: if `findCreated`
+ * does not find it, the call fails with an UnconfirmedWriteError.
  */
 export async function createAutoSnapshotPolicy(
   client: EcsClient,
   params: EcsParams,
-  findCreated: () => Promise<ServicePolicy | undefined>,
+  findCreated: (lost: { mayStillLand: boolean }) => Promise<ServicePolicy | undefined>,
 ): Promise<string> {
   const created = await client.call<{ AutoSnapshotPolicyId: string }>("CreateAutoSnapshotPolicy", params, {
-    reconcile: async () => {
-      const found = await findCreated();
+    reconcile: async (lost) => {
+      const found = await findCreated(lost);
       return found && { AutoSnapshotPolicyId: found.AutoSnapshotPolicyId };
     },
+    resendUnanswered: false,
   });
   return created.AutoSnapshotPolicyId;
 }

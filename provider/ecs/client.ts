@@ -1,6 +1,6 @@
 import type { EcsCredentials, EcsCredentialsProvider, EcsSettings } from "../config";
 import { resolveSettings } from "../config";
-import { EcsApiError } from "./errors";
+import { EcsApiError, UnconfirmedWriteError } from "./errors";
 import { scrubSecrets } from "./redact";
 import { backoffDelayMs, classify, type Failure, type PopError } from "./retry";
 import { toWireParams, type EcsParams } from "./wire";
@@ -20,9 +20,14 @@ export interface CallOptions<T> {
   /**
    * For writes: finds out whether a write whose answer was lost (network error, timeout, 5xx)
    * took effect. A value is taken as the call's result; `undefined` means it did not land and the
-   * write is sent again.
+   * write is sent again. `mayStillLand` says that no answer came at all, so the write may land later.
    */
-  reconcile?: () => Promise<T | undefined>;
+  reconcile?: (lost: { mayStillLand: boolean }) => Promise<T | undefined>;
+  /**
+   * false: a write that got no answer at all and that reconcile did not find is not sent again (it
+   * may still land); the call fails with an UnconfirmedWriteError instead. Default true.
+   */
+  resendUnanswered?: boolean;
 }
 
 interface PopRequestOptions {
@@ -93,8 +98,11 @@ export class EcsClient {
         failure = classified;
       }
       if (failure.answerMayBeLost && options.reconcile) {
-        const landed = await options.reconcile();
+        const landed = await options.reconcile({ mayStillLand: failure.mayStillLand });
         if (landed !== undefined) return landed;
+      }
+      if (failure.mayStillLand && options.resendUnanswered === false) {
+        throw new UnconfirmedWriteError(this.toError(action, failure, attempt));
       }
       if (!failure.retryable || attempt >= this.maxAttempts) {
         throw this.toError(action, failure, attempt);

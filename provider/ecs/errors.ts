@@ -45,6 +45,17 @@ export class EcsApiError extends Error {
   }
 }
 
+/**
+ * A write that got no answer (see `cause`) and was not found to have landed: it may still land, so
+ * it was not sent again. Whoever sent it decides how the next attempt finds out.
+ */
+export class UnconfirmedWriteError extends Error {
+  constructor(readonly cause: EcsApiError) {
+    super(`${cause.action} got no answer and may still take effect: ${cause.message}`);
+    this.name = "UnconfirmedWriteError";
+  }
+}
+
 /** The service's answer for a policy id that names no policy (in the region): 404 ParameterInvalid. */
 export function isPolicyNotFound(error: unknown): boolean {
   return (

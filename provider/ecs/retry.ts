@@ -36,6 +36,11 @@ export interface Failure {
   retryable: boolean;
   /** The request may have taken effect without our hearing about it. */
   answerMayBeLost: boolean;
+  /**
+   * No answer from the service itself came back (the connection failed or timed out, a gateway gave
+   * up waiting, or the answer was unreadable): the request may still be running and land later.
+   */
+  mayStillLand: boolean;
   retryAfterMs?: number;
 }
 
@@ -65,6 +70,7 @@ export function classify(error: PopError): Failure | undefined {
       requestId: error.data.RequestId,
       retryable: isThrottling(code) || code === "ServiceUnavailable" || serverFault,
       answerMayBeLost: serverFault || code === "ServiceUnavailable",
+      mayStillLand: status === 502 || status === 504,
       retryAfterMs: retryAfterMs(error.entry?.response?.headers),
     };
   }
@@ -74,7 +80,13 @@ export function classify(error: PopError): Failure | undefined {
     error.name?.includes("RequestTimeout") ||
     message.includes("socket hang up")
   ) {
-    return { code: "NetworkError", serviceMessage: message, retryable: true, answerMayBeLost: true };
+    return {
+      code: "NetworkError",
+      serviceMessage: message,
+      retryable: true,
+      answerMayBeLost: true,
+      mayStillLand: true,
+    };
   }
   if (error.name === "SyntaxError") {
     return {
@@ -82,6 +94,7 @@ export function classify(error: PopError): Failure | undefined {
       serviceMessage: `the answer was not JSON (${message})`,
       retryable: true,
       answerMayBeLost: true,
+      mayStillLand: true,
     };
   }
   return undefined;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { ServicePolicy, ServiceTag } from "../ecs/api";
 import type { EcsParams } from "../ecs/wire";
@@ -109,12 +110,13 @@ interface ServiceTagField {
 function serviceTags(field: ServiceTagField | readonly ServiceTag[] | undefined): Record<string, string> {
   const wrapped = field as ServiceTagField | undefined;
   const list = Array.isArray(field) ? field : (wrapped?.Tag ?? wrapped?.TargetTag ?? []);
-  const tags: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const tag of list as ServiceTag[]) {
     const key = tag.TagKey ?? tag.Key;
-    if (key !== undefined) tags[key] = tag.TagValue ?? tag.Value ?? "";
+    if (key !== undefined) entries.push([key, tag.TagValue ?? tag.Value ?? ""]);
   }
-  return tags;
+  // fromEntries makes every key an own property, "__proto__" included.
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -283,11 +285,15 @@ export interface TagChanges {
 export function tagChanges(current: unknown, declared: unknown): TagChanges {
   const have = (current ?? {}) as Record<string, unknown>;
   const want = (declared ?? {}) as Record<string, unknown>;
-  const set: Record<string, string> = {};
-  for (const [key, value] of Object.entries(want)) {
-    if (key !== CLIENT_TOKEN_TAG && have[key] !== value) set[key] = String(value);
-  }
-  const remove = Object.keys(have).filter((key) => key !== CLIENT_TOKEN_TAG && !(key in want));
+  // Own keys only: a tag named "constructor" or "toString" is not found on every object.
+  const set = Object.fromEntries(
+    Object.entries(want)
+      .filter(
+        ([key, value]) => key !== CLIENT_TOKEN_TAG && !(Object.hasOwn(have, key) && have[key] === value),
+      )
+      .map(([key, value]) => [key, String(value)]),
+  );
+  const remove = Object.keys(have).filter((key) => key !== CLIENT_TOKEN_TAG && !Object.hasOwn(want, key));
   return { set, remove };
 }
 
@@ -424,4 +430,55 @@ export function withProviderOptions(
     ...providerOptions(options),
     adopted: options.adopted,
   }) as PolicyOutputs;
+}
+
+/**
+ * The client token of a policy created for the resource whose identity is `seed` (see resource.ts),
+ * in `regionId` and `resourceGroupId`: the same in every run, so a run after a failed one finds the
+ * policy the failed run may have created; different for a replacement, which lives beside the policy it
+ * replaces. Shaped like a UUID.
+ */
+export function derivedClientToken(seed: string, regionId: string, resourceGroupId = ""): string {
+  const hex = createHash("sha256")
+    .update(JSON.stringify([seed, regionId, resourceGroupId]))
+    .digest("hex");
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join(
+    "-",
+  );
+}
+
+/** `outputs` once ModifyAutoSnapshotPolicyEx with modifyPolicyParams(declared) has landed. */
+export function withModifiedFields(outputs: PolicyOutputs, declared: PolicyInputs): PolicyOutputs {
+  const modified = policyOutputs(declaredServicePolicy(outputs.autoSnapshotPolicyId, declared), {
+    adopted: outputs.adopted,
+  });
+  const copying = declared.enableCrossRegionCopy;
+  const sent = <K extends keyof PolicyOutputs>(field: K, wasSent: boolean): Pick<PolicyOutputs, K> =>
+    ({ [field]: wasSent ? modified[field] : outputs[field] }) as Pick<PolicyOutputs, K>;
+  return {
+    ...outputs,
+    ...sent("autoSnapshotPolicyName", declared.autoSnapshotPolicyName !== undefined),
+    timePoints: modified.timePoints,
+    repeatWeekdays: modified.repeatWeekdays,
+    retentionDays: modified.retentionDays,
+    enableCrossRegionCopy: modified.enableCrossRegionCopy,
+    targetCopyRegions: modified.targetCopyRegions,
+    ...sent("copiedSnapshotsRetentionDays", copying || declared.copiedSnapshotsRetentionDays !== undefined),
+    ...sent("copyEncryptionConfiguration", copying || declared.copyEncryptionConfiguration !== undefined),
+    snapshotsPerDisk: modified.snapshotsPerDisk,
+    schedule: modified.schedule,
+  };
+}
+
+/** `outputs` once TagResources with `set` has landed. */
+export function withTagsSet(outputs: PolicyOutputs, set: Record<string, string>): PolicyOutputs {
+  return { ...outputs, tags: { ...outputs.tags, ...set } };
+}
+
+/** `outputs` once UntagResources with `keys` has landed. */
+export function withTagsRemoved(outputs: PolicyOutputs, keys: readonly string[]): PolicyOutputs {
+  return {
+    ...outputs,
+    tags: Object.fromEntries(Object.entries(outputs.tags).filter(([key]) => !keys.includes(key))),
+  };
 }

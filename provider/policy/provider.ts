@@ -12,13 +12,14 @@ import {
   type ServicePolicy,
 } from "../ecs/api";
 import { createEcsClient, type EcsClient } from "../ecs/client";
-import { isPolicyNotFound } from "../ecs/errors";
-import { PartialStateError, PROVIDER_KEY } from "../engine";
-import { checkInputs, type ValidationFailure } from "../validation";
+import { EcsApiError, isPolicyNotFound, UnconfirmedWriteError } from "../ecs/errors";
+import { PartialStateError, PROVIDER_KEY, UNKNOWN } from "../engine";
+import { checkInputs } from "../validation";
 import {
   changedPolicyFields,
   createPolicyParams,
   declaredServicePolicy,
+  derivedClientToken,
   diffPolicy,
   hasTagChanges,
   isTagAssociated,
@@ -28,12 +29,19 @@ import {
   providerOptions,
   replacingInputs,
   tagChanges,
+  withModifiedFields,
   withProviderOptions,
+  withTagsRemoved,
+  withTagsSet,
   type PolicyInputs,
   type PolicyOutputs,
 } from "./model";
-import { snapshotLimitFailure } from "./schedule";
-import { autoSnapshotPolicyInputsSchema, CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
+import {
+  autoSnapshotPolicyInputsSchema,
+  autoSnapshotPolicyRules,
+  CLIENT_TOKEN_SEED_KEY,
+  CLIENT_TOKEN_TAG,
+} from "./schema";
 
 /** Properties as the engine passes them: inputs before check() has validated them, and earlier outputs. */
 type Props = Record<string, unknown>;
@@ -57,23 +65,30 @@ export const policyProvider: Required<pulumi.dynamic.ResourceProvider<Props, Pol
 const TAGGED_RESOURCE_TYPE = "snapshotpolicy";
 
 async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  const oldToken = typeof olds.clientToken === "string" ? olds.clientToken : undefined;
-  const result = checkInputs(
-    autoSnapshotPolicyInputsSchema,
-    { ...news, clientToken: oldToken ?? randomUUID() },
-    { carriedKeys: ["clientToken"], rules: policyRules },
-  );
+  const declared = { ...news };
+  delete declared.clientToken;
+  const result = checkInputs(autoSnapshotPolicyInputsSchema, declared, {
+    carriedKeys: [CLIENT_TOKEN_SEED_KEY],
+    rules: autoSnapshotPolicyRules,
+  });
   if (result.failures?.length || !result.inputs) return result;
-  // A replacement lives next to the policy it replaces; with the old token, create's reconcile could take one for the other.
-  if (oldToken !== undefined && replacingInputs(olds, result.inputs).length > 0) {
-    return { ...result, inputs: { ...result.inputs, clientToken: randomUUID() } };
-  }
-  return result;
+  const oldToken = typeof olds.clientToken === "string" ? olds.clientToken : undefined;
+  // A replacement lives next to the policy it replaces; with the old token, create could take one for the other.
+  const keepsPolicy = oldToken !== undefined && replacingInputs(olds, result.inputs).length === 0;
+  return {
+    ...result,
+    inputs: { ...result.inputs, clientToken: keepsPolicy ? oldToken : newClientToken(result.inputs) },
+  };
 }
 
-function policyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
-  const limitFailure = snapshotLimitFailure(inputs);
-  return limitFailure ? [limitFailure] : [];
+/** Derived from the resource's identity when the program gave it (see resource.ts), else random. */
+function newClientToken(inputs: Props): string {
+  const { clientTokenSeed: seed, regionId, resourceGroupId } = inputs;
+  const known = (value: unknown): value is string => typeof value === "string" && value !== UNKNOWN;
+  if (!known(seed) || !known(regionId) || (resourceGroupId !== undefined && !known(resourceGroupId))) {
+    return randomUUID();
+  }
+  return derivedClientToken(seed, regionId, resourceGroupId);
 }
 
 async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -87,16 +102,81 @@ async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
 
   const regionId = declared.regionId as string;
   const clientToken = declared.clientToken ?? randomUUID();
-  const id = await createAutoSnapshotPolicy(client, createPolicyParams(declared, clientToken), () =>
-    describeAutoSnapshotPolicy(client, { regionId, tag: { key: CLIENT_TOKEN_TAG, value: clientToken } }),
-  );
   const options = { ...providerOptions(inputs), clientToken, adopted: false };
+  const byToken = { regionId, tag: { key: CLIENT_TOKEN_TAG, value: clientToken } };
+
+  // An earlier run that failed after its create was sent may have created the policy: take it.
+  const earlier = await describeAutoSnapshotPolicy(client, byToken);
+  if (earlier) {
+    const id = earlier.AutoSnapshotPolicyId;
+    const found = await readOutputs(client, earlier, options);
+    try {
+      return { id, outs: await converge(client, id, found, declared, inputs) };
+    } catch (error) {
+      // The policy is this resource's whether or not it could be brought to the declared state.
+      throw error instanceof PartialStateError ? error : partialState(error, id, found, inputs);
+    }
+  }
+
+  let lookupFailure: unknown;
+  const findCreated = async ({ mayStillLand }: { mayStillLand: boolean }) => {
+    if (!mayStillLand) return describeAutoSnapshotPolicy(client, byToken);
+    const found = await lookUpUntil(Date.now() + CREATED_POLICY_LOOKUP_MS, () =>
+      describeAutoSnapshotPolicy(client, byToken),
+    );
+    lookupFailure = found.failure;
+    return found.policy;
+  };
+  let id: string;
+  try {
+    id = await createAutoSnapshotPolicy(client, createPolicyParams(declared, clientToken), findCreated);
+  } catch (error) {
+    if (error instanceof UnconfirmedWriteError) throw unconfirmedCreate(error, clientToken, lookupFailure);
+    throw error;
+  }
   try {
     return { id, outs: await readOutputs(client, await readPolicy(client, regionId, id), options) };
   } catch (error) {
     const outputsSoFar = policyOutputs(declaredServicePolicy(id, declared), options);
     throw partialState(error, id, outputsSoFar, inputs);
   }
+}
+
+/**
+ * How long a create that got no answer is looked for by its token before giving up (it may land after
+ * the client's timeout, and tag-backed searches may lag a write by a few seconds).
+ */
+const CREATED_POLICY_LOOKUP_MS = 8000;
+const LOOKUP_INTERVAL_MS = 1000;
+
+/** Looks until `find` finds the policy or `deadline` passes; a failed look is noted and tried again. */
+async function lookUpUntil(
+  deadline: number,
+  find: () => Promise<ServicePolicy | undefined>,
+): Promise<{ policy?: ServicePolicy; failure?: unknown }> {
+  let failure: unknown;
+  for (;;) {
+    try {
+      const policy = await find();
+      if (policy) return { policy };
+      failure = undefined;
+    } catch (error) {
+      failure = error;
+    }
+    if (Date.now() >= deadline) return { failure };
+    await new Promise((resolve) => setTimeout(resolve, LOOKUP_INTERVAL_MS));
+  }
+}
+
+function unconfirmedCreate(error: UnconfirmedWriteError, clientToken: string, lookupFailure: unknown): Error {
+  const lookup =
+    lookupFailure instanceof Error ? `; looking it up failed too (${lookupFailure.message})` : "";
+  return new Error(
+    `${error.message}. No policy carrying ${CLIENT_TOKEN_TAG}=${clientToken} was found within ` +
+      `${CREATED_POLICY_LOOKUP_MS / 1000} s${lookup}, so the create was not sent again: it may still take ` +
+      "effect. Nothing was recorded in the stack. Run pulumi up again: it looks for the policy by this token " +
+      "before creating one, so no second policy is made.",
+  );
 }
 
 async function adopt(
@@ -131,7 +211,9 @@ async function adopt(
 
 async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const client = await createEcsClient();
-  const current = withProviderOptions(olds, { ...providerOptions(news), adopted: olds.adopted === true });
+  // Adopting the resource's own policy makes it adopted; removing adoptPolicyId later does not undo that.
+  const adopted = olds.adopted === true || news.adoptPolicyId === id;
+  const current = withProviderOptions(olds, { ...providerOptions(news), adopted });
   return { outs: await converge(client, id, current, news as PolicyInputs, news) };
 }
 
@@ -153,28 +235,31 @@ async function converge(
   if (!fieldsChanged && !hasTagChanges(tags)) return current;
 
   const target = { regionId, resourceType: TAGGED_RESOURCE_TYPE, resourceIds: [id] };
-  let changedSomething = false;
+  const options = { ...providerOptions(current), adopted: current.adopted };
+  // What is known to hold after each write that succeeded.
+  let confirmed = current;
   try {
     if (fieldsChanged) {
       await modifyAutoSnapshotPolicyEx(client, modifyPolicyParams(id, declared));
-      changedSomething = true;
+      confirmed = withModifiedFields(confirmed, declared);
     }
     if (Object.keys(tags.set).length > 0) {
       await tagResources(client, target, tags.set);
-      changedSomething = true;
+      confirmed = withTagsSet(confirmed, tags.set);
     }
     if (tags.remove.length > 0) {
       await untagResources(client, target, tags.remove);
-      changedSomething = true;
+      confirmed = withTagsRemoved(confirmed, tags.remove);
     }
-    return await readOutputs(client, await readPolicy(client, regionId, id), {
-      ...providerOptions(current),
-      adopted: current.adopted,
-    });
+    return await readOutputs(client, await readPolicy(client, regionId, id), options);
   } catch (error) {
-    if (!changedSomething) throw error;
-    // The old outputs still differ from the inputs where the change did not land, so the next update retries it.
-    throw partialState(error, id, current, inputs);
+    const unsure = error instanceof EcsApiError && error.retryable;
+    if (confirmed === current && !unsure) throw error;
+    // State records the policy as it is: read back, or else what the writes that succeeded changed. Where
+    // that differs from the inputs (whatever the next program declares), the next update converges it.
+    const live = await findPolicy(client, regionId, id).catch(() => undefined);
+    const outputs = live ? policyOutputs(live, options, current.matchedDiskIds) : confirmed;
+    throw partialState(error, id, outputs, inputs);
   }
 }
 

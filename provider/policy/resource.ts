@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { autoSnapshotPolicyProvider } from "../serialized-providers";
+import { CLIENT_TOKEN_SEED_KEY, UNTRAVELLED_KEY } from "./schema";
+
+const RESOURCE_TYPE = "pulumi-nodejs:dynamic/alicloud-snapshot-policy:AutoSnapshotPolicy";
 
 /** Encryption of the snapshot copies made in the target region. */
 export interface CopyEncryptionConfigurationArgs {
@@ -102,6 +105,8 @@ export class AutoSnapshotPolicy extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        tags: refusingUntravelledKey(name, args.tags),
+        [CLIENT_TOKEN_SEED_KEY]: resourceIdentity(name, opts),
         autoSnapshotPolicyId: undefined,
         status: undefined,
         creationTime: undefined,
@@ -118,4 +123,49 @@ export class AutoSnapshotPolicy extends pulumi.dynamic.Resource {
       "AutoSnapshotPolicy",
     );
   }
+}
+
+/** Fields every Pulumi resource object has, though the SDK's types keep them internal. */
+interface ResourceInternals {
+  __name?: string;
+  __pulumiType?: string;
+  __parentResource?: ResourceInternals;
+}
+
+/**
+ * What stays the same for this resource from one run to the next: its organization, project, stack,
+ * parents, type and name (what its URN is made of). check() derives the client token from it, so a run
+ * after a failed create looks for the same token. Renaming the resource without an alias makes it a new
+ * resource, with a new token; with an alias, the token recorded in state is kept.
+ */
+function resourceIdentity(name: string, opts: pulumi.CustomResourceOptions | undefined): string {
+  let organization = "";
+  try {
+    organization = pulumi.getOrganization();
+  } catch {
+    // Older engines and some test modes have no organization; the rest still names the resource.
+  }
+  const path = [`${RESOURCE_TYPE}::${name}`];
+  for (let parent = opts?.parent as ResourceInternals | undefined; parent; parent = parent.__parentResource) {
+    path.unshift(`${parent.__pulumiType ?? ""}::${parent.__name ?? ""}`);
+  }
+  return [organization, pulumi.getProject(), pulumi.getStack(), ...path].join("|");
+}
+
+/**
+ * Pulumi drops a "__proto__" key when it serializes a map, so such a tag would vanish without a word
+ * before check() could see it: it fails here instead.
+ */
+function refusingUntravelledKey(
+  name: string,
+  tags: AutoSnapshotPolicyArgs["tags"],
+): AutoSnapshotPolicyArgs["tags"] {
+  const refuse = <T>(value: T): T => {
+    if (value !== null && typeof value === "object" && Object.hasOwn(value, "__proto__")) {
+      throw new Error(`AutoSnapshotPolicy ${name}: tags.__proto__: ${UNTRAVELLED_KEY}`);
+    }
+    return value;
+  };
+  if (pulumi.Output.isInstance(tags) || tags instanceof Promise) return pulumi.output(tags).apply(refuse);
+  return refuse(tags);
 }

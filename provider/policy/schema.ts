@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ValidationFailure } from "../validation";
 import { UNKNOWN, type Unknown } from "../engine";
 import {
   booleanInput,
@@ -21,11 +22,14 @@ import {
   supportsInstanceTagAssociation,
   TAG_ASSOCIATION,
 } from "./association";
+import { snapshotLimitFailure } from "./schedule";
 
 export const MAX_TIME_POINTS = 24;
 export const MAX_REPEAT_WEEKDAYS = 7;
 /** The tag the AutoSnapshotPolicy provider keeps on each policy to find it again after a lost create answer. */
 export const CLIENT_TOKEN_TAG = "pulumi:client-token";
+/** The input through which the resource passes its identity, from which check() derives the client token. */
+export const CLIENT_TOKEN_SEED_KEY = "clientTokenSeed";
 /** A policy holds 20 tags; one of them is CLIENT_TOKEN_TAG. */
 export const MAX_TAGS = 19;
 
@@ -89,9 +93,9 @@ function tagKeyProblem(key: string): string | undefined {
   if (key.length > 128) return `a tag key of ${key.length} characters is not allowed; ${TAG_KEY_RULE}`;
   if (key === CLIENT_TOKEN_TAG)
     return "this tag key is kept for the provider (it finds the policy it created by it); use another key";
-  if (key.startsWith("acs:") || key.startsWith("aliyun"))
-    return 'a tag key must not start with "acs:" or "aliyun"';
-  if (/https?:\/\//.test(key)) return 'a tag key must not contain "http://" or "https://"';
+  if (/^(acs:|aliyun)/i.test(key)) return 'a tag key must not start with "acs:" or "aliyun", in any case';
+  if (/https?:\/\//i.test(key)) return 'a tag key must not contain "http://" or "https://", in any case';
+  if (key === "__proto__") return UNTRAVELLED_KEY;
   return undefined;
 }
 
@@ -101,30 +105,38 @@ function tagValueProblem(value: unknown): string | undefined {
   if (typeof value !== "string") return `a tag value must be a string; ${TAG_VALUE_RULE}`;
   if (value.length > 128)
     return `a tag value of ${value.length} characters is not allowed; ${TAG_VALUE_RULE}`;
-  if (value.startsWith("acs:")) return 'a tag value must not start with "acs:"';
-  if (/https?:\/\//.test(value)) return 'a tag value must not contain "http://" or "https://"';
+  if (/^acs:/i.test(value)) return 'a tag value must not start with "acs:", in any case';
+  if (/https?:\/\//i.test(value)) return 'a tag value must not contain "http://" or "https://", in any case';
   return undefined;
 }
 
-const tagsSchema = z
-  .record(z.string(), z.unknown(), {
-    error: (issue) => notAllowed(issue.input, `a map of at most ${MAX_TAGS} tags`),
-  })
-  .transform((tags, ctx) => {
-    const entries = Object.entries(tags);
-    if (entries.length > MAX_TAGS) {
-      ctx.addIssue({
-        code: "custom",
-        message: `${entries.length} tags; at most ${MAX_TAGS} are allowed (a policy holds 20 and the provider keeps one, ${CLIENT_TOKEN_TAG})`,
-      });
+/**
+ * Pulumi's property maps assign keys one by one (`map[key] = value`), so a `__proto__` key never reaches
+ * the provider; it is refused wherever it can be seen rather than dropped.
+ */
+export const UNTRAVELLED_KEY =
+  'the key "__proto__" is not allowed: Pulumi\'s property maps drop it on the way to the provider; use another key';
+
+// Not z.record, which drops a "__proto__" key without an issue.
+const tagsSchema = z.unknown().transform((tags, ctx) => {
+  if (tags === null || typeof tags !== "object" || Array.isArray(tags)) {
+    ctx.addIssue({ code: "custom", message: notAllowed(tags, `a map of at most ${MAX_TAGS} tags`) });
+    return z.NEVER;
+  }
+  const entries = Object.entries(tags);
+  if (entries.length > MAX_TAGS) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${entries.length} tags; at most ${MAX_TAGS} are allowed (a policy holds 20 and the provider keeps one, ${CLIENT_TOKEN_TAG})`,
+    });
+  }
+  for (const [key, value] of entries) {
+    for (const problem of [tagKeyProblem(key), tagValueProblem(value)]) {
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, path: [key] });
     }
-    for (const [key, value] of entries) {
-      for (const problem of [tagKeyProblem(key), tagValueProblem(value)]) {
-        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, path: [key] });
-      }
-    }
-    return tags as Record<string, string | Unknown>;
-  });
+  }
+  return Object.fromEntries(entries) as Record<string, string | Unknown>;
+});
 
 const ASSOCIATION_TYPE_RULE = `${ASSOCIATION_TYPES.join(" or ")}`;
 export const associationTypeSchema = z.enum(ASSOCIATION_TYPES, {
@@ -246,13 +258,6 @@ export const autoSnapshotPolicyInputsSchema = inputsObject({
         "required with adoptPolicyId; true deletes the adopted policy on destroy, false leaves it in place",
     });
   }
-  if (inputs.adoptPolicyId === undefined && inputs.deleteAdoptedPolicyOnDestroy !== undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["deleteAdoptedPolicyOnDestroy"],
-      message: "only allowed with adoptPolicyId",
-    });
-  }
 });
 
 /** targetTags go with AssociatedWithInstanceTag, which needs them and a region that supports it. */
@@ -294,3 +299,9 @@ function associationIssues(
 }
 
 export type AutoSnapshotPolicyInputs = z.infer<typeof autoSnapshotPolicyInputsSchema>;
+
+/** The rules check() runs once the inputs have passed the schema (a plan's loader runs them too). */
+export function autoSnapshotPolicyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
+  const limitFailure = snapshotLimitFailure(inputs);
+  return limitFailure ? [limitFailure] : [];
+}

@@ -255,6 +255,25 @@ test("gives up after maxAttempts with a typed error that carries no secret", asy
   expectNoSecrets(error);
 });
 
+test("an STS token echoed in lowercase or pop-core percent-encoding never reaches the error", async () => {
+  const token = "CAIS!sts'to(ke)n*/a+b=";
+  const lowerCase = (encoded: string): string => encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
+  server.answer(() => ({
+    status: 400,
+    // As a server might log what it received: the token in pop-core's encoding, then in lowercase hex.
+    body: errorBody(
+      "InvalidSecurityToken.Malformed",
+      `token ${percentEncode(token)} and ${lowerCase(percentEncode(token))} and ${lowerCase(percentEncode(percentEncode(token)))}`,
+    ),
+  }));
+  const error = await failure(client({ maxAttempts: 1 }, token).call("DescribeDisks", {}));
+  expect(server.received[0].params.SecurityToken).toBe(token);
+  expect(error.serviceMessage).toBe("token *** and *** and ***");
+  for (const text of [String(error), error.stack ?? "", JSON.stringify(error)]) {
+    expect(text).not.toMatch(/sts/i);
+  }
+});
+
 test("retries a 5xx answer", async () => {
   server.answer(
     {

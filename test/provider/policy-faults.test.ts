@@ -137,17 +137,27 @@ test("an API error reaches the user typed, with its code and RequestId", async (
 });
 
 test("a policy created before the read-back fails is kept in state, not orphaned", async () => {
+  const inputs = await checked(base);
+  // The create is answered a second late; once the lookup by token before it has been answered, every
+  // later DescribeAutoSnapshotPolicyEx (the read-back) fails.
+  emulator.addFault({ action: "CreateAutoSnapshotPolicy", times: 1, delayMs: 1000 });
+  const before = emulator.requests.length;
+  const creating = provider.create(inputs).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  while (
+    !emulator.requests.slice(before).some((request) => request.action === "DescribeAutoSnapshotPolicyEx")
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   emulator.addFault({
     action: "DescribeAutoSnapshotPolicyEx",
     times: 50,
     code: "ServiceUnavailable",
     status: 503,
   });
-  const inputs = await checked(base);
-  const failure = await provider.create(inputs).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+  const failure = await creating;
   emulator.clearFaults();
   expect(failure).toBeInstanceOf(PartialStateError);
   const { id, properties, message } = failure as PartialStateError;
@@ -176,4 +186,197 @@ test("an update that fails after a partial change keeps the policy in state and 
   expect((await provider.diff!(id, properties, news)).changes).toBe(true);
   const { outs } = await provider.update!(id, properties, news);
   expect(outs).toMatchObject({ retentionDays: 9, tags: { team: "compute" } });
+});
+
+describe("no second policy after a lost create answer, across runs and for slow answers", () => {
+  // What the resource's constructor passes: the same in every run of the program.
+  const seeded: Props = { ...base, clientTokenSeed: "organization|faults|test|AutoSnapshotPolicy::nightly" };
+  const creates = (before: number) =>
+    emulator.requests.slice(before).filter((request) => request.action === "CreateAutoSnapshotPolicy");
+
+  /** Adds `rule` once the lookup by token that precedes the create has been answered. */
+  async function afterTheLookupBeforeCreate(before: number, rule: Parameters<EcsEmulator["addFault"]>[0]) {
+    while (
+      !emulator.requests.slice(before).some((request) => request.action === "DescribeAutoSnapshotPolicyEx")
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    emulator.addFault(rule);
+  }
+
+  test("check derives the same token in every run, another one for a replacement, and a random one without a seed", async () => {
+    const first = await checked(seeded);
+    const again = await checked(seeded);
+    expect(again.clientToken).toBe(first.clientToken);
+    expect(first.clientToken).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const replaced = await checked({ ...seeded, resourceGroupId: "rg-other" }, first);
+    expect(replaced.clientToken).not.toBe(first.clientToken);
+    const renamed = await checked({
+      ...seeded,
+      clientTokenSeed: "organization|faults|test|AutoSnapshotPolicy::renamed",
+    });
+    expect(renamed.clientToken).not.toBe(first.clientToken);
+    expect((await checked(base)).clientToken).not.toBe((await checked(base)).clientToken);
+  });
+
+  test("answer dropped and every lookup failing: the create is not sent again, and the next run takes the policy it made", async () => {
+    const before = emulator.requests.length;
+    const inputs = await checked(seeded);
+    emulator.addFault({ action: "CreateAutoSnapshotPolicy", times: 1, delayMs: 300, dropResponse: true });
+    const creating = provider.create(inputs).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    await afterTheLookupBeforeCreate(before, {
+      action: "DescribeAutoSnapshotPolicyEx",
+      code: "ServiceUnavailable",
+      status: 503,
+    });
+    const failure = await creating;
+    emulator.clearFaults();
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toBeInstanceOf(PartialStateError);
+    expect(failure?.message).toMatch(
+      /^CreateAutoSnapshotPolicy got no answer .* No policy carrying pulumi:client-token=\S+ was found within 8 s; looking it up failed too \(.*ServiceUnavailable.*\), so the create was not sent again.*Run pulumi up again/,
+    );
+    expect(creates(before)).toHaveLength(1);
+    const [landed] = await describePolicies(ecs, regionId);
+    expect(landed.Tags.Tag).toContainEqual({ TagKey: CLIENT_TOKEN_TAG, TagValue: inputs.clientToken });
+
+    // The next run: nothing in state, so check() has no old token; it derives the same one.
+    const nextRun = await checked(seeded);
+    expect(nextRun.clientToken).toBe(inputs.clientToken);
+    const { id, outs } = await provider.create(nextRun);
+    expect(id).toBe(landed.AutoSnapshotPolicyId);
+    expect(creates(before)).toHaveLength(1);
+    expect(outs).toMatchObject({
+      clientToken: inputs.clientToken,
+      timePoints: [1],
+      tags: { team: "storage" },
+    });
+    await provider.delete!(id, { ...outs, __provider: PROVIDER });
+    expect(await describePolicies(ecs, regionId)).toEqual([]);
+  });
+
+  test("3 s of 503s on the lookup after a dropped answer: the lookup outlasts them and finds the one policy", async () => {
+    const before = emulator.requests.length;
+    const inputs = await checked(seeded);
+    emulator.addFault({ action: "CreateAutoSnapshotPolicy", times: 1, delayMs: 300, dropResponse: true });
+    const creating = provider.create(inputs);
+    await afterTheLookupBeforeCreate(before, {
+      action: "DescribeAutoSnapshotPolicyEx",
+      code: "ServiceUnavailable",
+      status: 503,
+    });
+    const stop503s = setTimeout(() => emulator.clearFaults(), 3000);
+    const { id } = await creating.finally(() => clearTimeout(stop503s));
+    expect(creates(before)).toHaveLength(1);
+    expect((await describePolicies(ecs, regionId)).map((policy) => policy.AutoSnapshotPolicyId)).toEqual([
+      id,
+    ]);
+  });
+
+  test("a create answered later than the client timeout is found, not sent again: one policy carrying the token", async () => {
+    const timeout = process.env.ALIBABA_CLOUD_ECS_TIMEOUT_MS;
+    process.env.ALIBABA_CLOUD_ECS_TIMEOUT_MS = "1000";
+    try {
+      const before = emulator.requests.length;
+      const inputs = await checked(seeded);
+      emulator.addFault({ action: "CreateAutoSnapshotPolicy", times: 1, delayMs: 2500 });
+      const { id } = await provider.create(inputs);
+      // The log holds answered requests: the late create found its client gone, so a create sent again
+      // is the only one that could appear here.
+      expect(creates(before)).toHaveLength(0);
+      const policies = await describePolicies(ecs, regionId);
+      expect(policies.map((policy) => policy.AutoSnapshotPolicyId)).toEqual([id]);
+      expect(policies[0].Tags.Tag).toContainEqual({ TagKey: CLIENT_TOKEN_TAG, TagValue: inputs.clientToken });
+    } finally {
+      if (timeout === undefined) delete process.env.ALIBABA_CLOUD_ECS_TIMEOUT_MS;
+      else process.env.ALIBABA_CLOUD_ECS_TIMEOUT_MS = timeout;
+    }
+  });
+});
+
+describe("after a partial failure, state records what is true of the policy", () => {
+  const failingTags = () =>
+    emulator.addFault({ action: "TagResources", code: "InvalidTagCount", status: 400 });
+
+  async function updateFailing(id: string, outputs: Props, news: Props): Promise<PartialStateError> {
+    const failure = await provider.update!(id, outputs, news).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    emulator.clearFaults();
+    expect(failure).toBeInstanceOf(PartialStateError);
+    return failure as PartialStateError;
+  }
+
+  test("ModifyEx landed, TagResources failed: state has the new schedule, and reverting the program converges", async () => {
+    const { id, inputs, outputs } = await up(base);
+    const news = await checked(
+      { ...base, timePoints: [5, 6], retentionDays: 9, tags: { team: "compute" } },
+      inputs,
+    );
+    failingTags();
+    const { properties } = await updateFailing(id, outputs, news);
+    expect(properties).toMatchObject({ timePoints: [5, 6], retentionDays: 9, tags: { team: "storage" } });
+
+    // The program is reverted: the old declaration now differs from what state (and the cloud) holds.
+    const reverted = await checked(base, news);
+    expect((await provider.diff!(id, properties, reverted)).changes).toBe(true);
+    const { outs } = await provider.update!(id, properties, reverted);
+    expect(outs).toMatchObject({ timePoints: [1], retentionDays: 7, tags: { team: "storage" } });
+    const [live] = await describePolicies(ecs, regionId);
+    expect(live).toMatchObject({ TimePoints: '["1"]', RetentionDays: 7 });
+  });
+
+  test("when the policy cannot be read back either, state has what the writes that succeeded changed", async () => {
+    const { id, inputs, outputs } = await up(base);
+    const news = await checked({ ...base, timePoints: [5], tags: { team: "compute", extra: "x" } }, inputs);
+    failingTags();
+    emulator.addFault({ action: "DescribeAutoSnapshotPolicyEx", code: "ServiceUnavailable", status: 503 });
+    const { properties } = await updateFailing(id, outputs, news);
+    expect(properties).toMatchObject({ timePoints: [5], retentionDays: 7, tags: { team: "storage" } });
+    expect((await provider.diff!(id, properties, await checked(base, news))).changes).toBe(true);
+  });
+
+  test("a write rejected before anything changed leaves state as it was", async () => {
+    const { id, inputs, outputs } = await up(base);
+    const news = await checked({ ...base, tags: { team: "compute" } }, inputs);
+    failingTags();
+    const failure = await provider.update!(id, outputs, news).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    emulator.clearFaults();
+    expect(failure).not.toBeInstanceOf(PartialStateError);
+    expect(failure).toBeInstanceOf(EcsApiError);
+  });
+});
+
+test("a policy an earlier run created is recorded even when it cannot be brought to the declared state", async () => {
+  const seeded: Props = { ...base, clientTokenSeed: "organization|faults|test|AutoSnapshotPolicy::kept" };
+  const inputs = await checked(seeded);
+  const earlier = await ecs<{ AutoSnapshotPolicyId: string }>("CreateAutoSnapshotPolicy", {
+    regionId,
+    timePoints: '["4"]',
+    repeatWeekdays: '["1"]',
+    retentionDays: 3,
+    "Tag.1.Key": CLIENT_TOKEN_TAG,
+    "Tag.1.Value": String(inputs.clientToken),
+  });
+  emulator.addFault({ action: "ModifyAutoSnapshotPolicyEx", code: "InvalidParameter", status: 400 });
+  const failure = await provider.create(inputs).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  emulator.clearFaults();
+  expect(failure).toBeInstanceOf(PartialStateError);
+  const { id, properties } = failure as PartialStateError;
+  expect(id).toBe(earlier.AutoSnapshotPolicyId);
+  expect(properties).toMatchObject({ timePoints: [4], retentionDays: 3, clientToken: inputs.clientToken });
+  expect((await provider.diff!(id, properties, inputs)).changes).toBe(true);
+  const { outs } = await provider.update!(id, properties, inputs);
+  expect(outs).toMatchObject({ timePoints: [1], retentionDays: 7 });
+  expect(await describePolicies(ecs, regionId)).toHaveLength(1);
 });

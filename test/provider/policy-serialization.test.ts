@@ -106,6 +106,7 @@ test("deserialized in a fresh Node process, the provider checks and creates agai
     adopted: false,
   });
   expect(emulator.requests.map((request) => request.action)).toEqual([
+    "DescribeAutoSnapshotPolicyEx", // by client token: a policy an earlier, failed run created
     "CreateAutoSnapshotPolicy",
     "DescribeAutoSnapshotPolicyEx",
   ]);

@@ -295,6 +295,41 @@ describe("update", () => {
     ]);
   });
 
+  test("tag keys named like built-in properties are added, changed and removed like any other", async () => {
+    const serviceTags = async (id: string) =>
+      Object.fromEntries(
+        ((await servicePolicy(id))?.Tags.Tag ?? [])
+          .filter((tag) => tag.TagKey !== CLIENT_TOKEN_TAG)
+          .map((tag) => [tag.TagKey, tag.TagValue]),
+      );
+    const { id, inputs, outputs } = await up({ ...base, tags: { constructor: "a", toString: "b" } });
+    expect(outputs.tags).toEqual({ constructor: "a", toString: "b" });
+    expect(await serviceTags(id)).toEqual({ constructor: "a", toString: "b" });
+
+    const news = await checked({ ...base, tags: { constructor: "changed", hasOwnProperty: "c" } }, inputs);
+    expect((await provider.diff!(id, outputs, news)).changes).toBe(true);
+    const { outs } = await provider.update!(id, outputs, news);
+    expect(outs.tags).toEqual({ constructor: "changed", hasOwnProperty: "c" });
+    expect(await serviceTags(id)).toEqual({ constructor: "changed", hasOwnProperty: "c" });
+
+    const unchanged = await checked({ ...base, tags: { constructor: "changed", hasOwnProperty: "c" } }, news);
+    expect((await provider.diff!(id, { ...outs, __provider: PROVIDER }, unchanged)).changes).toBe(false);
+    const emptied = await checked(base, news);
+    expect((await provider.diff!(id, { ...outs, __provider: PROVIDER }, emptied)).changes).toBe(true);
+    await provider.update!(id, { ...outs, __provider: PROVIDER }, emptied);
+    expect(await serviceTags(id)).toEqual({});
+  });
+
+  test("a tag named __proto__ fails check() instead of being dropped", async () => {
+    const result = await provider.check!(
+      {},
+      { ...base, tags: JSON.parse('{"__proto__": "x", "team": "a"}') },
+    );
+    expect(result.failures).toEqual([
+      { property: "tags", reason: expect.stringMatching(/^tags\.__proto__: .*__proto__/) },
+    ]);
+  });
+
   test.each<[string, Props]>([
     ["regionId", { regionId: "cn-beijing" }],
     ["resourceGroupId", { resourceGroupId: "rg-other" }],
@@ -419,6 +454,42 @@ describe("adoption", () => {
       expect((await servicePolicy(adoptPolicyId)) === undefined).toBe(deleteAdoptedPolicyOnDestroy);
     },
   );
+
+  test("adopting the resource's own policy with deleteAdoptedPolicyOnDestroy: false, then destroying, keeps it", async () => {
+    const { id, inputs, outputs } = await up(base);
+    const adopting = await checked(
+      { ...base, adoptPolicyId: id, deleteAdoptedPolicyOnDestroy: false },
+      inputs,
+    );
+    expect(await provider.diff!(id, outputs, adopting)).toMatchObject({ changes: true, replaces: [] });
+    const { outs } = await provider.update!(id, outputs, adopting);
+    expect(outs).toMatchObject({ adopted: true, deleteAdoptedPolicyOnDestroy: false });
+    const calls = await callsDuring(() => provider.delete!(id, { ...outs, __provider: PROVIDER }));
+    expect(calls).toEqual([]);
+    expect(await servicePolicy(id)).toBeDefined();
+  });
+
+  test("removing adoptPolicyId keeps the policy, in place and adopted; the flag stays settable and decides destroy", async () => {
+    const adoptPolicyId = await existingPolicy();
+    const adopting = await checked({ ...base, adoptPolicyId, deleteAdoptedPolicyOnDestroy: false });
+    const created = await provider.create(adopting);
+    const outputs = { ...created.outs, __provider: PROVIDER };
+
+    const kept = await checked(base, adopting);
+    expect(await provider.diff!(adoptPolicyId, outputs, kept)).toMatchObject({ changes: true, replaces: [] });
+    const { outs } = await provider.update!(adoptPolicyId, outputs, kept);
+    expect(outs).toMatchObject({ adopted: true });
+    expect(outs).not.toHaveProperty("adoptPolicyId");
+    expect(
+      await callsDuring(() => provider.delete!(adoptPolicyId, { ...outs, __provider: PROVIDER })),
+    ).toEqual([]);
+
+    const deleting = await checked({ ...base, deleteAdoptedPolicyOnDestroy: true }, kept);
+    const updated = await provider.update!(adoptPolicyId, { ...outs, __provider: PROVIDER }, deleting);
+    expect(updated.outs).toMatchObject({ adopted: true, deleteAdoptedPolicyOnDestroy: true });
+    await provider.delete!(adoptPolicyId, { ...updated.outs, __provider: PROVIDER });
+    expect(await servicePolicy(adoptPolicyId)).toBeUndefined();
+  });
 
   test("a missing policy fails with a message naming adoptPolicyId", async () => {
     const inputs = await checked({

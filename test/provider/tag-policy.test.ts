@@ -227,6 +227,7 @@ describe("a tag-associated policy", () => {
     });
     expect(create.params).not.toHaveProperty("TargetTags.2.Value");
     expect(calls.map((call) => call.action)).toEqual([
+      "DescribeAutoSnapshotPolicyEx", // by client token: a policy an earlier, failed run created
       "CreateAutoSnapshotPolicy",
       "DescribeAutoSnapshotPolicyEx",
       "DescribeAutoSnapshotPolicyAssociations",

@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BackupPlanError, loadBackupPlan, parseBackupPlan } from "../../provider/backup-plan/load";
+import { autoSnapshotPolicyProvider } from "../../provider";
+import { UNTRAVELLED_KEY } from "../../provider/policy/schema";
 import { PLAN_SCHEMA_PATH, planSchemaText } from "../../scripts/generate-plan-schema";
 
 const FIXTURES = path.join("test", "unit", "fixtures", "plans");
@@ -161,6 +163,99 @@ describe("invalid plans: every failure names the file, the path in it and what i
       new RegExp(`^${fixture("missing.yaml")}: cannot read: ENOENT`),
     );
   });
+});
+
+describe("a plan that loads is a plan check() accepts", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-plan-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const planFile = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  test("a policy without retentionDays fails at load with the message check() gives", async () => {
+    const policy = { regionId: "cn-hangzhou", timePoints: [2], repeatWeekdays: [1, 2, 3, 4, 5, 6, 7] };
+    const checked = await autoSnapshotPolicyProvider.check!({}, policy);
+    expect(checked.failures).toEqual([{ property: "retentionDays", reason: expect.any(String) }]);
+    const file = planFile("forever.yaml", `policies:\n  daily: ${JSON.stringify(policy)}\n`);
+    // check() words a missing input for the engine's line ("retentionDays is required: <rule>"); the
+    // plan names the path instead, then the same rule.
+    const rule = checked.failures![0].reason.replace(/^retentionDays is required: /, "");
+    expect(rule).not.toBe(checked.failures![0].reason);
+    expect(failureOf(() => loadBackupPlan(file)).message).toBe(
+      `${file}: policies.daily.retentionDays: required; ${rule}`,
+    );
+  });
+
+  test("the 1,000-snapshot rule applies to plans in code too, and allowSnapshotLimitOverflow lifts it", () => {
+    const hourly = {
+      timePoints: [...Array(24).keys()],
+      repeatWeekdays: [1, 2, 3, 4, 5, 6, 7],
+      retentionDays: 60,
+    };
+    expect(failureOf(() => parseBackupPlan({ policies: { hourly } }, "BackupPlan prod")).message).toMatch(
+      /^BackupPlan prod: policies\.hourly\.retentionDays: keeps up to 1,440 snapshots per disk; .*lower retentionDays to at most 41 days/,
+    );
+    const allowed = { ...hourly, allowSnapshotLimitOverflow: true };
+    expect(parseBackupPlan({ policies: { hourly: allowed } }, "code").policies.hourly.retentionDays).toBe(60);
+  });
+
+  test("duplicate keys in a JSON plan are an error, as in YAML", () => {
+    const file = planFile(
+      "duplicates.json",
+      [
+        "{",
+        '  "policies": {',
+        '    "daily": { "timePoints": [2], "repeatWeekdays": [1], "retentionDays": 7, "timePoints": [3] },',
+        '    "weekly": { "timePoints": [3], "repeatWeekdays": [7], "retentionDays": 28, "tags": { "a": "1", "a": "2" } },',
+        '    "daily": { "timePoints": [4], "repeatWeekdays": [1], "retentionDays": 7 }',
+        "  }",
+        "}",
+      ].join("\n"),
+    );
+    expect(failureOf(() => loadBackupPlan(file)).message).toBe(
+      [
+        "policies.daily.timePoints: duplicated key (line 3); a key appears once in an object",
+        "policies.weekly.tags.a: duplicated key (line 4); a key appears once in an object",
+        "policies.daily: duplicated key (line 5); a key appears once in an object",
+      ]
+        .map((line) => `${file}: ${line}`)
+        .join("\n"),
+    );
+    const yamlFile = planFile("duplicates.yaml", "policies:\n  daily: {}\n  daily: {}\n");
+    expect(failureOf(() => loadBackupPlan(yamlFile)).message).toMatch(/duplicated mapping key/);
+  });
+
+  test.each(["json", "yaml"])(
+    "policy keys named like built-in properties are ordinary keys; __proto__ fails by name (%s)",
+    (format) => {
+      const policy = { timePoints: [2], repeatWeekdays: [1], retentionDays: 7 };
+      const plan = { policies: { constructor: policy, tostring: { ...policy, tags: { constructor: "c" } } } };
+      const text =
+        format === "json"
+          ? JSON.stringify(plan)
+          : `policies:\n  constructor: ${JSON.stringify(policy)}\n  tostring: ${JSON.stringify(plan.policies.tostring)}\n`;
+      const loaded = loadBackupPlan(planFile(`builtin.${format}`, text));
+      expect(Object.keys(loaded.policies)).toEqual(["constructor", "tostring"]);
+      expect(Object.hasOwn(loaded.policies, "constructor")).toBe(true);
+      expect(loaded.policies.tostring.tags).toEqual({ constructor: "c" });
+
+      const proto =
+        format === "json"
+          ? `{"policies": {"__proto__": ${JSON.stringify(policy)}, "daily": ${JSON.stringify({ ...policy, tags: JSON.parse('{"__proto__": "x"}') })}}}`
+          : `policies:\n  __proto__: ${JSON.stringify(policy)}\n  daily: { timePoints: [2], repeatWeekdays: [1], retentionDays: 7, tags: { __proto__: x } }\n`;
+      const file = planFile(`proto.${format}`, proto);
+      expect(failureOf(() => loadBackupPlan(file)).message).toBe(
+        [
+          `policies.__proto__: "__proto__" is not allowed; ${KEY_RULE}`,
+          `policies.daily.tags.__proto__: ${UNTRAVELLED_KEY}`,
+        ]
+          .map((line) => `${file}: ${line}`)
+          .join("\n"),
+      );
+    },
+  );
 });
 
 test("the committed JSON Schema is the one generated from the zod schemas", () => {

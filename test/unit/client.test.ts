@@ -128,6 +128,30 @@ describe("scrubSecrets", () => {
     expect(scrubbed).toContain("***");
   });
 
+  const stsToken = "CAIS!sts'to(ke)n*/a+b=c d";
+  /** pop-core's percent-encoding: encodeURIComponent plus `!'()*`. */
+  const popCoreEncode = (text: string): string =>
+    encodeURIComponent(text).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16)}`);
+  const lowerCase = (encoded: string): string => encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
+
+  test.each([
+    ["lowercase percent-encoding", lowerCase(encodeURIComponent(stsToken))],
+    ["pop-core's encoding of !'()*", popCoreEncode(stsToken)],
+    ["pop-core's encoding in lowercase", lowerCase(popCoreEncode(stsToken))],
+    ["pop-core's encoding, encoded again", popCoreEncode(popCoreEncode(stsToken))],
+    ["the same, in lowercase", lowerCase(encodeURIComponent(popCoreEncode(stsToken)))],
+    ["a form body (+ for a space)", encodeURIComponent(stsToken).replace(/%20/g, "+")],
+    ["mixed case hex", encodeURIComponent(stsToken).replace("%2F", "%2f")],
+  ])("removes an STS token echoed in %s", (_name, echoed) => {
+    const scrubbed = scrubSecrets(`the server saw token=${echoed}; done`, [stsToken]);
+    expect(scrubbed).toBe("the server saw token=***; done");
+  });
+
+  test("removes a SecurityToken parameter whatever the case of its encoded '='", () => {
+    const scrubbed = scrubSecrets("Timestamp%3d1%26SecurityToken%3dabc%2bdef%26Version%3d1", []);
+    expect(scrubbed).toBe("Timestamp%3d1%26SecurityToken%3d***%26Version%3d1");
+  });
+
   test("keeps what is not secret", () => {
     const text = "AccessKeyId%3Did%26SecurityToken%3Dtok%26Timestamp%3D2024";
     expect(scrubSecrets(text, [])).toBe("AccessKeyId%3Did%26SecurityToken%3D***%26Timestamp%3D2024");

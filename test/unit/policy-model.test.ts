@@ -283,6 +283,39 @@ describe("tagChanges", () => {
       ),
     ).toEqual({ set: { change: "new", add: "" }, remove: ["drop"] });
   });
+
+  test("keys named like built-in properties are ordinary keys", () => {
+    expect(tagChanges({}, { constructor: "a", toString: "b" })).toEqual({
+      set: { constructor: "a", toString: "b" },
+      remove: [],
+    });
+    expect(
+      tagChanges({ constructor: "a", toString: "b", hasOwnProperty: "c" }, { constructor: "z" }),
+    ).toEqual({
+      set: { constructor: "z" },
+      remove: ["toString", "hasOwnProperty"],
+    });
+    expect(tagChanges({ constructor: "a" }, { constructor: "a" })).toEqual({ set: {}, remove: [] });
+  });
+
+  test("a service tag named __proto__ is read as a tag, not as the object's prototype", () => {
+    const outputs = policyOutputs(
+      {
+        ...servicePolicy,
+        Tags: {
+          Tag: [
+            { TagKey: "__proto__", TagValue: "p" },
+            { TagKey: "constructor", TagValue: "c" },
+          ],
+        },
+      },
+      { adopted: false },
+    );
+    expect(Object.entries(outputs.tags)).toEqual([
+      ["__proto__", "p"],
+      ["constructor", "c"],
+    ]);
+  });
 });
 
 describe("request parameters", () => {

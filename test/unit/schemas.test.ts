@@ -190,7 +190,38 @@ describe("AutoSnapshotPolicy inputs: one failure, naming the input and what is a
       "tag key acs:x",
       { tags: { "acs:x": "v" } },
       "tags.acs:x",
-      /^a tag key must not start with "acs:" or "aliyun"$/,
+      /^a tag key must not start with "acs:" or "aliyun", in any case$/,
+    ],
+    [
+      "tag key ACS:team",
+      { tags: { "ACS:team": "v" } },
+      "tags.ACS:team",
+      /must not start with "acs:" or "aliyun"/,
+    ],
+    [
+      "tag key Aliyun-owner",
+      { tags: { "Aliyun-owner": "v" } },
+      "tags.Aliyun-owner",
+      /must not start with "acs:" or "aliyun"/,
+    ],
+    [
+      "tag key HTTPS://k",
+      { tags: { "HTTPS://k": "v" } },
+      "tags.HTTPS://k",
+      /must not contain "http:\/\/" or/,
+    ],
+    ["tag value Acs:y", { tags: { team: "Acs:y" } }, "tags.team", /^a tag value must not start with "acs:"/],
+    [
+      "tag value with Http://",
+      { tags: { team: "see Http://x" } },
+      "tags.team",
+      /must not contain "http:\/\/"/,
+    ],
+    [
+      "tag key __proto__ (parsed from JSON, so an own key)",
+      { tags: JSON.parse('{"__proto__": "v"}') },
+      "tags.__proto__",
+      /^the key "__proto__" is not allowed: Pulumi's property maps drop it/,
     ],
     [
       "tag key aliyun-x",
@@ -216,7 +247,12 @@ describe("AutoSnapshotPolicy inputs: one failure, naming the input and what is a
       "tags.see-http://x",
       /must not contain "http:\/\/"/,
     ],
-    ["tag value acs:y", { tags: { team: "acs:y" } }, "tags.team", /^a tag value must not start with "acs:"$/],
+    [
+      "tag value acs:y",
+      { tags: { team: "acs:y" } },
+      "tags.team",
+      /^a tag value must not start with "acs:", in any case$/,
+    ],
     [
       "tag value of 129",
       { tags: { team: text(129) } },
@@ -283,12 +319,6 @@ describe("AutoSnapshotPolicy inputs: one failure, naming the input and what is a
       { adoptPolicyId: "sp-abc" },
       "deleteAdoptedPolicyOnDestroy",
       /^required with adoptPolicyId; true deletes the adopted policy on destroy, false leaves it in place$/,
-    ],
-    [
-      "deleteAdoptedPolicyOnDestroy without adoptPolicyId",
-      { deleteAdoptedPolicyOnDestroy: false },
-      "deleteAdoptedPolicyOnDestroy",
-      /^only allowed with adoptPolicyId$/,
     ],
     ["a malformed adoptPolicyId", { adoptPolicyId: "p-1" }, "adoptPolicyId", /^"p-1" is not allowed; .* sp-/],
     ["a malformed regionId", { regionId: "Hangzhou" }, "regionId", /^"Hangzhou" is not allowed; a region id/],
@@ -384,6 +414,17 @@ describe("AutoSnapshotPolicy inputs within the documented ranges", () => {
       { allowSnapshotLimitOverflow: true },
       { allowSnapshotLimitOverflow: true },
     ],
+    [
+      "deleteAdoptedPolicyOnDestroy without adoptPolicyId (it stays settable after adoptPolicyId is removed)",
+      { deleteAdoptedPolicyOnDestroy: false },
+      { deleteAdoptedPolicyOnDestroy: false },
+    ],
+    [
+      "tag keys named like built-in properties",
+      { tags: { constructor: "a", toString: "b", hasOwnProperty: "c", valueOf: "" } },
+      { tags: { constructor: "a", toString: "b", hasOwnProperty: "c", valueOf: "" } },
+    ],
+    ["acs: after the start", { tags: { "team-acs:x": "x-acs:" } }, { tags: { "team-acs:x": "x-acs:" } }],
   ])("%s", (_, change, expected) => {
     expect(acceptedPolicy({ ...policy, ...change })).toMatchObject(expected);
   });
