@@ -49,7 +49,8 @@ function describedShape(): PolicyShape {
 export const planPolicySchema = autoSnapshotPolicyInputsSchema.safeExtend({
   ...describedShape(),
   disks: policyAttachmentInputsSchema.shape.diskIds.optional().meta({
-    description: "Disks (d-…) in the policy's region that follow this policy; each disk in one policy only.",
+    description:
+      "Disks (d-…) in the policy's region that follow this policy; a disk may follow up to 10 of the plan's policies (tiers) where the account allows it.",
   }),
 });
 
