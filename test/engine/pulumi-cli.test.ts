@@ -16,7 +16,6 @@ import {
   policyOfDisk,
   type AutomationConfig,
   type OutOfBandEcs,
-  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 // The real Pulumi CLI (Automation API, inline programs) on a local file backend, against the local
@@ -30,7 +29,6 @@ let stateRoot: string;
 
 beforeAll(async () => {
   emulator = await startEcsEmulator({
-    ...PROVIDER_ACCOUNT,
     disks: [
       ...DISKS.map((diskId) => ({ diskId, regionId: REGION })),
       { diskId: "d-example0001", regionId: REGION },

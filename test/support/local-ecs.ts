@@ -105,11 +105,17 @@ export async function describePolicies(ecs: OutOfBandEcs, regionId: string): Pro
   return answer.AutoSnapshotPolicies.AutoSnapshotPolicy;
 }
 
-/** The policy `diskId` carries ("" for none). */
+/**
+ * The one policy `diskId` carries ("" for none), from DescribeAutoSnapshotPolicyAssociations; a disk
+ * that carries several fails the test that asked for one.
+ */
 export async function policyOfDisk(ecs: OutOfBandEcs, regionId: string, diskId: string): Promise<string> {
-  const answer = await ecs<{ Disks: { Disk: { AutoSnapshotPolicyId?: string }[] } }>("DescribeDisks", {
-    RegionId: regionId,
-    DiskIds: JSON.stringify([diskId]),
-  });
-  return answer.Disks.Disk[0].AutoSnapshotPolicyId ?? "";
+  const answer = await ecs<{
+    AutoSnapshotPolicyAssociations: { AutoSnapshotPolicyAssociation: { AutoSnapshotPolicyId: string }[] };
+  }>("DescribeAutoSnapshotPolicyAssociations", { RegionId: regionId, DiskId: diskId, MaxResults: 100 });
+  const policies = answer.AutoSnapshotPolicyAssociations.AutoSnapshotPolicyAssociation;
+  if (policies.length > 1) {
+    throw new Error(`${diskId} carries ${policies.map((policy) => policy.AutoSnapshotPolicyId).join(", ")}`);
+  }
+  return policies[0]?.AutoSnapshotPolicyId ?? "";
 }
