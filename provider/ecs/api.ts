@@ -68,12 +68,20 @@ export async function createAutoSnapshotPolicy(
 ): Promise<string> {
   const created = await client.call<{ AutoSnapshotPolicyId: string }>("CreateAutoSnapshotPolicy", params, {
     reconcile: async () => {
-      const found = await findCreated();
-      return found && { AutoSnapshotPolicyId: found.AutoSnapshotPolicyId };
+      // Tag-backed searches may lag a write by a few seconds: look again before deciding nothing was created.
+      for (let look = 1; ; look++) {
+        const found = await findCreated();
+        if (found) return { AutoSnapshotPolicyId: found.AutoSnapshotPolicyId };
+        if (look >= CREATED_LOOKUPS.looks) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, CREATED_LOOKUPS.intervalMs));
+      }
     },
   });
   return created.AutoSnapshotPolicyId;
 }
+
+/** How a create whose answer was lost is looked for: 3 looks 1.5 s apart, about 3 s in all. */
+export const CREATED_LOOKUPS = { looks: 3, intervalMs: 1500 };
 
 export async function modifyAutoSnapshotPolicyEx(client: EcsClient, params: EcsParams): Promise<void> {
   await client.call("ModifyAutoSnapshotPolicyEx", params);
