@@ -81,7 +81,7 @@ export async function createAutoSnapshotPolicy(
 }
 
 /** How a create whose answer was lost is looked for: 3 looks 1.5 s apart, about 3 s in all. */
-export const CREATED_LOOKUPS = { looks: 3, intervalMs: 1500 };
+const CREATED_LOOKUPS = { looks: 3, intervalMs: 1500 };
 
 export async function modifyAutoSnapshotPolicyEx(client: EcsClient, params: EcsParams): Promise<void> {
   await client.call("ModifyAutoSnapshotPolicyEx", params);

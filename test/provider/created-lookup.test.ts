@@ -1,8 +1,4 @@
-import {
-  createAutoSnapshotPolicy,
-  CREATED_LOOKUPS,
-  describeAutoSnapshotPolicy,
-} from "../../provider/ecs/api";
+import { createAutoSnapshotPolicy, describeAutoSnapshotPolicy } from "../../provider/ecs/api";
 import { EcsClient } from "../../provider/ecs/client";
 import { REGION } from "../support/local-ecs";
 import { useLocalEcs } from "../support/use-local-ecs";
