@@ -22,7 +22,7 @@ const quiet = { onOutput: () => undefined };
 const DISKS = Array.from({ length: 150 }, (_, index) => `d-own${String(index).padStart(7, "0")}`);
 
 // A project's first `up` starts the CLI and its plugins: on a loaded 2-core machine that alone can take a minute.
-jest.setTimeout(180_000);
+jest.setTimeout(420_000);
 
 describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerDisk) => {
   let emulator: EcsEmulator;
@@ -62,7 +62,7 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
   test("case 1: an attachment renamed without an alias fails before any change, and with one it is the same resource", async () => {
     const disks = DISKS.slice(0, 2);
     let attachmentName = "nightly-disks";
-    let aliases: pulumi.Alias[] | undefined;
+    let aliases: pulumi.Alias[] = [];
     const stack = await stackOf("rename", () => {
       const policy = new AutoSnapshotPolicy("nightly", policyArgs);
       new PolicyAttachment(attachmentName, { autoSnapshotPolicyId: policy.id, diskIds: disks }, { aliases });
