@@ -52,7 +52,9 @@ async function main(): Promise<void> {
           "alicloud:ecsEndpoint": emulator.url,
         })[key],
     });
-    setAccountConfig({ get: (key) => (key === "alicloud-snapshot-policy:policiesPerDisk" ? "10" : undefined) });
+    setAccountConfig({
+      get: (key) => (key === "alicloud-snapshot-policy:policiesPerDisk" ? "10" : undefined),
+    });
     const createPolicy = async () =>
       (
         await client.call<{ AutoSnapshotPolicyId: string }>("CreateAutoSnapshotPolicy", {
