@@ -42,12 +42,6 @@ export async function disksOfPolicy(
   }
 }
 
-/** The policies `diskId` carries, every page (one call a disk: prefer disksOfPolicy for many disks). */
-export async function policiesOfDisk(client: EcsClient, regionId: string, diskId: string): Promise<string[]> {
-  const pairs = await associations(client, { RegionId: regionId, DiskId: diskId });
-  return pairs.map(({ policyId }) => policyId);
-}
-
 async function associations(
   client: EcsClient,
   filter: { RegionId: string; AutoSnapshotPolicyId?: string; DiskId?: string },
