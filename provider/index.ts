@@ -2,8 +2,14 @@ export { AutoSnapshotPolicy } from "./policy/resource";
 export type { AutoSnapshotPolicyArgs, CopyEncryptionConfigurationArgs } from "./policy/resource";
 export { PolicyAttachment } from "./attachment/resource";
 export type { PolicyAttachmentArgs } from "./attachment/resource";
-export { autoSnapshotPolicyProvider, policyAttachmentProvider } from "./serialized-providers";
+export {
+  autoSnapshotPolicyProvider,
+  backupPlanDisksProvider,
+  policyAttachmentProvider,
+} from "./serialized-providers";
 export { BackupPlan } from "./backup-plan/resource";
-export type { BackupPlanArgs } from "./backup-plan/resource";
+export type { BackupPlanArgs, BackupPlanOptions } from "./backup-plan/resource";
+export { BackupPlanDisks } from "./backup-plan/disks-resource";
+export type { BackupPlanDisksArgs } from "./backup-plan/disks-resource";
 export { BackupPlanError, loadBackupPlan, parseBackupPlan } from "./backup-plan/load";
 export type { BackupPlanDocument, BackupPlanSpec, PlanPolicyDocument } from "./backup-plan/schema";

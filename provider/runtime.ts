@@ -7,3 +7,4 @@
 
 export { policyProvider } from "./policy/provider";
 export { attachmentProvider } from "./attachment/provider";
+export { backupPlanDisksProvider } from "./backup-plan/disks-provider";

@@ -56,3 +56,27 @@ export const policyAttachmentProvider: pulumi.dynamic.ResourceProvider = {
     return require("alicloud-snapshot-policy/runtime").attachmentProvider.delete(id, props);
   },
 };
+
+export const backupPlanDisksProvider: pulumi.dynamic.ResourceProvider = {
+  async configure(request) {
+    return require("alicloud-snapshot-policy/runtime").backupPlanDisksProvider.configure(request);
+  },
+  async check(olds, news) {
+    return require("alicloud-snapshot-policy/runtime").backupPlanDisksProvider.check(olds, news);
+  },
+  async diff(id, olds, news) {
+    return require("alicloud-snapshot-policy/runtime").backupPlanDisksProvider.diff(id, olds, news);
+  },
+  async create(inputs) {
+    return require("alicloud-snapshot-policy/runtime").backupPlanDisksProvider.create(inputs);
+  },
+  async read(id, props) {
+    return require("alicloud-snapshot-policy/runtime").backupPlanDisksProvider.read(id, props);
+  },
+  async update(id, olds, news) {
+    return require("alicloud-snapshot-policy/runtime").backupPlanDisksProvider.update(id, olds, news);
+  },
+  async delete(id, props) {
+    return require("alicloud-snapshot-policy/runtime").backupPlanDisksProvider.delete(id, props);
+  },
+};

@@ -19,9 +19,18 @@ export interface PolicyAttachmentArgs {
   diskIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Disks per ApplyAutoSnapshotPolicy / CancelAutoSnapshotPolicy call, 1–100; default 100. */
   batchSize?: pulumi.Input<number>;
-  /** Take disks that already carry another policy (a disk holds one); default false: such disks fail the create. */
+  /**
+   * Each disk ends with this policy only: policies from outside on the listed disks are cancelled (by id)
+   * after the Apply. Default false: such a disk fails before any change in an account of one policy per
+   * disk (or of unknown kind), and keeps its policies in an account of ten.
+   */
   takeOverDisks?: pulumi.Input<boolean>;
-  /** Disks removed from diskIds that another attachment takes over: not cancelled, so they never have no policy; set by BackupPlan. */
+  /**
+   * Take an association of this policy with a listed disk that already exists as this attachment's own;
+   * default false: such a disk fails before any change (each association has one owner; see README).
+   */
+  adoptAssociations?: pulumi.Input<boolean>;
+  /** @deprecated Ignored: a move no longer needs it. Still accepted so that programs written for 0.1 run. */
   handedOffDiskIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
@@ -31,8 +40,10 @@ export class PolicyAttachment extends pulumi.dynamic.Resource {
   declare readonly regionId: pulumi.Output<string>;
   /** The applied policy. */
   declare readonly autoSnapshotPolicyId: pulumi.Output<string>;
-  /** Disks that carry the policy, sorted. */
+  /** Disks on which this attachment owns the association with the policy, sorted. */
   declare readonly diskIds: pulumi.Output<string[]>;
+  /** Associations of other policies it still owns after a change failed half-way (disk ids by policy id); normally {}. */
+  declare readonly formerAssociations: pulumi.Output<Record<string, string[]>>;
   /** Disks named in diskIds that no longer exist (found at refresh), sorted. */
   declare readonly missingDiskIds: pulumi.Output<string[]>;
 
@@ -46,7 +57,7 @@ export class PolicyAttachment extends pulumi.dynamic.Resource {
     super(
       policyAttachmentProvider,
       name,
-      { ...args, ...policyInputs, missingDiskIds: undefined },
+      { ...args, ...policyInputs, missingDiskIds: undefined, formerAssociations: undefined },
       opts,
       "alicloud-snapshot-policy",
       "PolicyAttachment",

@@ -54,7 +54,9 @@ export const policyAttachmentInputsSchema = inputsObject({
     ),
   ).default(MAX_APPLY_BATCH_SIZE),
   takeOverDisks: orUnknown(booleanInput).default(false),
-  handedOffDiskIds: orUnknown(handedOffDiskIdsSchema).default([]),
+  adoptAssociations: orUnknown(booleanInput).default(false),
+  /** Deprecated and ignored: a move no longer needs it (see README "Moves"). Accepted so that programs still run. */
+  handedOffDiskIds: orUnknown(handedOffDiskIdsSchema).optional(),
   policyAssociationType: orUnknown(associationTypeSchema).optional(),
 }).superRefine(({ autoSnapshotPolicyId, policyAssociationType }, ctx) => {
   if (policyAssociationType === TAG_ASSOCIATION) {

@@ -3,8 +3,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { z } from "zod";
+import { MAX_POLICIES_PER_DISK } from "../attachment/associations";
 import { describeValue } from "../input-schemas";
 import { autoSnapshotPolicyRules } from "../policy/schema";
+import { AUTO_SNAPSHOTS_PER_DISK_LIMIT, type SnapshotSchedule, snapshotsPerDisk } from "../policy/schedule";
 import { formatPropertyPath, validateInputs, type ValidationFailure } from "../validation";
 import { duplicateJsonKeys } from "./json";
 import {
@@ -101,7 +103,7 @@ export function parseBackupPlan(data: unknown, source: string): BackupPlanSpec {
     else failures.push(...ruleFailures.map((failure) => within(where, failure)));
   }
   const policies = Object.fromEntries(validPolicies);
-  failures.push(...disksClaimedTwice(policies, file.data.policies));
+  failures.push(...diskRules(policies, file.data.policies));
   if (failures.length > 0) throw new BackupPlanError(source, failures);
   return { policies };
 }
@@ -157,24 +159,54 @@ function unknownPlanFields(data: unknown): ValidationFailure[] {
 }
 
 /**
- * Disk ids are unique across regions, so a disk listed under two policies is an error whatever their
- * regions. The path points at the disk as written (`given`), not at its place in the sorted list.
+ * A disk may follow several policies of a plan (tiers: hourly, daily, weekly), all in its region, at most
+ * ten; together they must not keep more than 1,000 automatic snapshots on it, unless every one of them
+ * accepts that (allowSnapshotLimitOverflow). Whether the account allows several policies per disk is the
+ * provider's to check, at preview. Paths point at the disk as written (`given`).
  */
-function disksClaimedTwice(
+function diskRules(
   policies: Record<string, PlanPolicySpec>,
   given: Record<string, unknown>,
 ): ValidationFailure[] {
-  const claimedBy = new Map<string, string>();
-  const failures: ValidationFailure[] = [];
+  const tiersByDisk = new Map<string, string[]>();
   for (const [key, { disks }] of Object.entries(policies)) {
-    const givenDisks = (given[key] as { disks: unknown[] }).disks;
-    for (const diskId of disks ?? []) {
-      const earlier = claimedBy.get(diskId);
-      if (earlier === undefined) claimedBy.set(diskId, key);
-      else {
+    for (const diskId of disks ?? []) tiersByDisk.set(diskId, [...(tiersByDisk.get(diskId) ?? []), key]);
+  }
+  const failures: ValidationFailure[] = [];
+  for (const [diskId, keys] of tiersByDisk) {
+    if (keys.length < 2) continue;
+    const last = keys[keys.length - 1];
+    const property = formatPropertyPath([
+      "policies",
+      last,
+      "disks",
+      (given[last] as { disks: unknown[] }).disks.indexOf(diskId),
+    ]);
+    const listed = keys.join(", ");
+    const regions = new Set(keys.map((key) => policies[key].regionId ?? ""));
+    if (regions.size > 1) {
+      failures.push({
+        property,
+        reason: `"${diskId}" is listed by policies of different regions (${listed}); a disk is in one region`,
+      });
+    } else if (keys.length > MAX_POLICIES_PER_DISK) {
+      failures.push({
+        property,
+        reason: `"${diskId}" is listed by ${keys.length} policies (${listed}); a disk holds at most ${MAX_POLICIES_PER_DISK}`,
+      });
+    } else if (keys.some((key) => !policies[key].allowSnapshotLimitOverflow)) {
+      const total = keys.reduce((sum, key) => sum + snapshotsPerDisk(policies[key] as SnapshotSchedule), 0);
+      if (total > AUTO_SNAPSHOTS_PER_DISK_LIMIT) {
+        const amount =
+          total === Infinity
+            ? "snapshots without limit (a policy keeps them forever)"
+            : `up to ${total.toLocaleString("en-US")} snapshots`;
         failures.push({
-          property: formatPropertyPath(["policies", key, "disks", givenDisks.indexOf(diskId)]),
-          reason: `"${diskId}" is also listed by policy ${earlier}; a disk follows one policy`,
+          property,
+          reason:
+            `"${diskId}" would hold ${amount} under the policies ${listed} together, over the limit of ` +
+            `${AUTO_SNAPSHOTS_PER_DISK_LIMIT.toLocaleString("en-US")} automatic snapshots per disk, beyond which the oldest are deleted; ` +
+            "lower their retentionDays, or set allowSnapshotLimitOverflow: true on each of them",
         });
       }
     }

@@ -1,43 +1,51 @@
 import * as pulumi from "@pulumi/pulumi";
-import { difference } from "../attachment/model";
-import { PolicyAttachment } from "../attachment/resource";
 import { AutoSnapshotPolicy } from "../policy/resource";
+import { BackupPlanDisks } from "./disks-resource";
 import { loadBackupPlan, parseBackupPlan } from "./load";
 import type { BackupPlanDocument, BackupPlanSpec } from "./schema";
 
-export type BackupPlanArgs =
-  | {
-      /** The plan as data; validated exactly like a file. */
-      plan: BackupPlanDocument | BackupPlanSpec;
-    }
-  | {
-      /** Path of a YAML or JSON plan file, relative to the working directory. */
-      file: string;
-    };
+/** How a plan treats disks and associations it finds; both default to false. */
+export interface BackupPlanOptions {
+  /** Cancel policies from outside the plan on the plan's disks, so each ends with the plan's policies only. */
+  takeOverDisks?: boolean;
+  /**
+   * Take associations of the plan's policies that already exist as the plan's own (the upgrade from
+   * 0.1's per-policy attachments: see CHANGELOG.md).
+   */
+  adoptAssociations?: boolean;
+}
+
+export type BackupPlanArgs = BackupPlanOptions &
+  (
+    | {
+        /** The plan as data; validated exactly like a file. */
+        plan: BackupPlanDocument | BackupPlanSpec;
+      }
+    | {
+        /** Path of a YAML or JSON plan file, relative to the working directory. */
+        file: string;
+      }
+  );
 
 /**
- * Creates the policies and attachments a plan describes: for policy key `k`, the AutoSnapshotPolicy
- * `${name}-${k}` and, when it lists disks, the PolicyAttachment `${name}-${k}-disks` with all of them
- * (Apply in batches of 100). A policy with targetTags instead of disks has no attachment: the service
- * gives it the disks of the instances carrying those tags.
+ * Creates the policies a plan describes, `${name}-${key}` for policy key `key`, and, for each region
+ * whose policies list disks, one BackupPlanDisks `${name}-disks-${region}` that owns every (policy, disk)
+ * association of the plan there.
+ * A policy with targetTags instead of disks has none: the service gives it the disks of the
+ * instances carrying those tags.
  *
- * Moving a disk between policies must never leave it without a policy. A move is one update on each
- * side, which the engine runs in either order: the gaining attachment Applies its policy (which
- * replaces the old one in one call), and the losing attachment drops the disk without a Cancel, because
- * each attachment's handedOffDiskIds lists the disks the plan gives to its other policies. So in either
- * order, and for swaps too, the disk goes from the old policy straight to the new one. A disk removed
- * from the plan altogether is in no handedOffDiskIds, so it is cancelled.
- *
- * A plan claims its disks (takeOverDisks): a listed disk that carries a policy from outside the plan is
- * moved to the plan's policy; this also lets the gaining side Apply before the losing side has run.
+ * One resource per region makes a disk's move between the plan's policies, a swap, or a change of tiers
+ * one update, which applies every new association before it cancels any old one (by policy id, on the
+ * disks that still carry it): no disk is ever without a policy, none keeps an old one, in either kind
+ * of account. A disk taken out of the plan loses the plan's policies.
  */
 export class BackupPlan extends pulumi.ComponentResource {
   /** The plan as validated and normalised. */
   readonly spec: BackupPlanSpec;
   /** The policies, by policy key. */
   readonly policies: Record<string, AutoSnapshotPolicy>;
-  /** The attachments, by policy key; a policy that lists no disks has none. */
-  readonly attachments: Record<string, PolicyAttachment>;
+  /** The association resources, by region ("" for the configured region); a region with no disks has none. */
+  readonly disks: Record<string, BackupPlanDisks>;
   /** Policy ids ("sp-…") by policy key. */
   readonly policyIds: pulumi.Output<Record<string, string>>;
   /**
@@ -53,21 +61,29 @@ export class BackupPlan extends pulumi.ComponentResource {
     super("alicloud-snapshot-policy:index:BackupPlan", name, {}, opts);
     this.spec = spec;
     this.policies = {};
-    this.attachments = {};
-    const plannedDisks = Object.values(spec.policies).flatMap(({ disks }) => disks ?? []);
+    this.disks = {};
+    const byRegion = new Map<
+      string,
+      { key: string; autoSnapshotPolicyId: pulumi.Output<string>; diskIds: string[] }[]
+    >();
     for (const [key, { disks, ...policyInputs }] of Object.entries(spec.policies)) {
       const policy = new AutoSnapshotPolicy(`${name}-${key}`, policyInputs, { parent: this });
       this.policies[key] = policy;
       if (disks === undefined) continue;
-      this.attachments[key] = new PolicyAttachment(
-        `${name}-${key}-disks`,
+      const region = policyInputs.regionId ?? "";
+      byRegion.set(region, [
+        ...(byRegion.get(region) ?? []),
+        { key, autoSnapshotPolicyId: policy.id, diskIds: disks },
+      ]);
+    }
+    for (const [region, policies] of byRegion) {
+      this.disks[region] = new BackupPlanDisks(
+        region ? `${name}-disks-${region}` : `${name}-disks`,
         {
-          regionId: policyInputs.regionId,
-          autoSnapshotPolicyId: policy,
-          diskIds: disks,
-          takeOverDisks: true,
-          // A disk is listed by one policy only, so these are the disks of the plan's other policies.
-          handedOffDiskIds: difference(plannedDisks, disks),
+          regionId: region || undefined,
+          policies,
+          takeOverDisks: args.takeOverDisks ?? false,
+          adoptAssociations: args.adoptAssociations ?? false,
         },
         { parent: this },
       );

@@ -59,7 +59,7 @@ export const planPolicySchema = autoSnapshotPolicyInputsSchema
     ...describedShape(),
     disks: policyAttachmentInputsSchema.shape.diskIds.optional().meta({
       description:
-        "Disks (d-…) in the policy's region that follow this policy; each disk in one policy only. Not with targetTags.",
+        "Disks (d-…) in the policy's region that follow this policy; a disk may follow up to 10 of the plan's policies (tiers) where the account allows it. Not with targetTags.",
     }),
   })
   .superRefine(({ disks, targetTags }, ctx) => {

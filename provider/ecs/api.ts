@@ -37,12 +37,13 @@ export interface ServicePolicy {
   TargetTags?: { TargetTag?: readonly ServiceTag[] } | readonly ServiceTag[];
 }
 
-/** What DescribeDisks tells us about one disk. */
+/**
+ * What DescribeDisks tells us about one disk: that it exists, and its category. Its policy field is
+ * never read: it shows one policy, and a disk may carry several (see associations.ts).
+ */
 export interface DiskState {
   diskId: string;
   category: string;
-  /** The policy the disk carries now; empty when it has none. */
-  autoSnapshotPolicyId: string;
 }
 
 /** The policies DescribeAutoSnapshotPolicyEx finds: the one with an id, or the first carrying a tag. */
@@ -55,7 +56,7 @@ interface DescribeAutoSnapshotPolicyExAnswer {
 }
 
 interface DescribeDisksAnswer {
-  Disks?: { Disk?: { DiskId: string; Category?: string; AutoSnapshotPolicyId?: string }[] };
+  Disks?: { Disk?: { DiskId: string; Category?: string }[] };
 }
 
 /**
@@ -183,7 +184,6 @@ export async function describeDisks(
   return (answer.Disks?.Disk ?? []).map((disk) => ({
     diskId: disk.DiskId,
     category: disk.Category ?? "",
-    autoSnapshotPolicyId: disk.AutoSnapshotPolicyId ?? "",
   }));
 }
 

@@ -44,8 +44,16 @@ export interface Failure {
   retryAfterMs?: number;
 }
 
-function isThrottling(code: string): boolean {
-  return code.startsWith("Throttling");
+/**
+ * Error codes that mean "refused for now, nothing changed; send it again", as data. The official SDK
+ * takes any code containing "Throttling" (Throttling.User, Rejected.Throttling, …) as throttling;
+ * terraform-provider-alicloud retries the two conflict codes on Apply and Cancel, where another
+ * operation on the same disk or policy is still running.
+ */
+const TRANSIENT_CODES = new Set(["ServiceUnavailable", "InvalidOperation.Conflict", "OperationConflict"]);
+
+function isTransientCode(code: string): boolean {
+  return code.includes("Throttling") || TRANSIENT_CODES.has(code);
 }
 
 function retryAfterMs(
@@ -68,7 +76,7 @@ export function classify(error: PopError): Failure | undefined {
       code,
       serviceMessage: error.data.Message ?? "",
       requestId: error.data.RequestId,
-      retryable: isThrottling(code) || code === "ServiceUnavailable" || serverFault,
+      retryable: isTransientCode(code) || serverFault,
       answerMayBeLost: serverFault || code === "ServiceUnavailable",
       mayStillLand: status === 502 || status === 504,
       retryAfterMs: retryAfterMs(error.entry?.response?.headers),

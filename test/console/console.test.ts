@@ -5,13 +5,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { quickstart } from "../../examples/quickstart/program";
 import { localStack } from "../../scripts/local-pulumi";
 import { repoRoot } from "../../scripts/repo-root";
-import {
-  PROVIDER_ACCOUNT,
-  REGION,
-  automationConfig,
-  outOfBandEcs,
-  type OutOfBandEcs,
-} from "../support/local-ecs";
+import { REGION, automationConfig, outOfBandEcs, type OutOfBandEcs } from "../support/local-ecs";
 import { useLocalEcs } from "../support/use-local-ecs";
 
 /*
@@ -27,7 +21,6 @@ const INSTANCE = "i-quickstart01";
 const HOSTILE_TAG = "<img src=x onerror=alert(1)>";
 
 const local = useLocalEcs({
-  ...PROVIDER_ACCOUNT,
   console: true,
   instances: [{ instanceId: INSTANCE, regionId: REGION, tags: { env: "prod", owner: HOSTILE_TAG } }],
   disks: DISKS.map((diskId, index) => ({

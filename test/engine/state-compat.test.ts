@@ -123,7 +123,11 @@ test("refresh reads the policy and the attachment through the provider text in s
   const refresh = await stack.refresh(quiet);
   expect(refresh.summary.result).toBe("succeeded");
   const reads = emulator.requests.slice(before).map((request) => request.action);
-  expect(reads).toEqual(expect.arrayContaining(["DescribeAutoSnapshotPolicyEx", "DescribeDisks"]));
+  // Membership now comes from the associations call, never from DescribeDisks' single policy field.
+  expect(reads).toEqual(
+    expect.arrayContaining(["DescribeAutoSnapshotPolicyEx", "DescribeAutoSnapshotPolicyAssociations"]),
+  );
+  expect(reads).not.toContain("DescribeDisks");
 
   const state = (await stack.exportStack()) as unknown as ExportedState;
   const policy = resourceOf(state, "AutoSnapshotPolicy");

@@ -6,13 +6,7 @@ import { AutoSnapshotPolicy } from "alicloud-snapshot-policy";
 import { localStack } from "../../scripts/local-pulumi";
 import { repoRoot } from "../../scripts/repo-root";
 import { CLIENT_TOKEN_TAG } from "../../provider/policy/schema";
-import {
-  automationConfig,
-  describePolicies,
-  outOfBandEcs,
-  type OutOfBandEcs,
-  PROVIDER_ACCOUNT,
-} from "../support/local-ecs";
+import { automationConfig, describePolicies, outOfBandEcs, type OutOfBandEcs } from "../support/local-ecs";
 
 // State that never lies (issue 11), under the real Pulumi CLI (Automation API, inline programs, local
 // file backend) against the local ECS endpoint. Needs `npm run build` (the engine's provider host
@@ -24,7 +18,7 @@ let stateRoot: string;
 const quiet = { onOutput: () => undefined };
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
+  emulator = await startEcsEmulator();
   ecs = outOfBandEcs(emulator);
   const scratch = path.join(repoRoot(), ".pulumi-local");
   fs.mkdirSync(scratch, { recursive: true });

@@ -9,7 +9,6 @@ import {
   describePolicies,
   outOfBandEcs,
   type OutOfBandEcs,
-  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 /*
@@ -26,7 +25,7 @@ let ecs: OutOfBandEcs;
 let regionId = REGION;
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
+  emulator = await startEcsEmulator();
   await configureProvider(provider, emulator);
   ecs = outOfBandEcs(emulator);
 });

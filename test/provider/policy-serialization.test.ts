@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { autoSnapshotPolicyProvider } from "../../provider";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { serializeProvider } from "../support/provider-host";
-import { providerConfig, stackConfig, PROVIDER_ACCOUNT } from "../support/local-ecs";
+import { providerConfig, stackConfig } from "../support/local-ecs";
 
 /*
  * The provider as the engine stores it: serialized into state. It must carry no credential, and it
@@ -22,7 +22,7 @@ let emulator: EcsEmulator;
 const savedEnvironment = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
+  emulator = await startEcsEmulator();
 });
 
 afterAll(async () => {

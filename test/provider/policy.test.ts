@@ -9,7 +9,6 @@ import {
   outOfBandEcs,
   type OutOfBandEcs,
   type ServicePolicy,
-  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 /*
@@ -24,7 +23,7 @@ let emulator: EcsEmulator;
 let ecs: OutOfBandEcs;
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
+  emulator = await startEcsEmulator();
   await configureProvider(provider, emulator);
   ecs = outOfBandEcs(emulator);
 });

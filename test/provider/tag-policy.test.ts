@@ -3,13 +3,7 @@ import { autoSnapshotPolicyProvider as provider, policyAttachmentProvider } from
 import { UNKNOWN } from "../../provider/engine";
 import { INSTANCE_TAG_REGIONS } from "../../provider/policy/association";
 import { REGIONS, supportsInstanceTagAssociation } from "../../emulator/regions";
-import {
-  configureProvider,
-  outOfBandEcs,
-  type OutOfBandEcs,
-  PROVIDER_ACCOUNT,
-  REGION,
-} from "../support/local-ecs";
+import { configureProvider, outOfBandEcs, type OutOfBandEcs, REGION } from "../support/local-ecs";
 import { useLocalEcs } from "../support/use-local-ecs";
 
 /*
@@ -22,7 +16,7 @@ type Props = Record<string, unknown>;
 
 const PROVIDER = "serialized-provider";
 const UNSUPPORTED_REGION = "us-west-1";
-const local = useLocalEcs(PROVIDER_ACCOUNT);
+const local = useLocalEcs();
 let ecs: OutOfBandEcs;
 let serial = 0;
 

@@ -6,22 +6,28 @@ import type { EcsEmulator } from "../../emulator";
  * Pointing providers and stacks at the local ECS endpoint, and an ECS client outside the provider.
  */
 
-/**
- * The account kind the provider and engine tests run the local endpoint in: one policy per disk,
- * where Apply replaces, until the provider handles accounts that carry several policies per disk.
- */
-export const PROVIDER_ACCOUNT = { policiesPerDisk: 1 } as const;
+/** The account kinds every provider and engine test runs in (see emulator `policiesPerDisk`). */
+export const ACCOUNT_KINDS = [1, 10] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** The region the tests against the local endpoint work in unless they name another. */
 export const REGION = "cn-hangzhou";
 
-/** The alicloud:* stack config that points a provider at the local endpoint. */
-export function stackConfig(emulator: EcsEmulator, region = REGION): Record<string, string> {
+/**
+ * The stack config that points a provider at the local endpoint, stating the endpoint's account kind
+ * (`alicloud-snapshot-policy:policiesPerDisk`) unless `statedKind` is false.
+ */
+export function stackConfig(
+  emulator: EcsEmulator,
+  region = REGION,
+  statedKind = true,
+): Record<string, string> {
   return {
     "alicloud:accessKey": emulator.accessKeyId,
     "alicloud:secretKey": emulator.accessKeySecret,
     "alicloud:region": region,
     "alicloud:endpoints": JSON.stringify([{ ecs: emulator.url }]),
+    ...(statedKind ? { "alicloud-snapshot-policy:policiesPerDisk": String(emulator.policiesPerDisk) } : {}),
   };
 }
 
@@ -56,8 +62,9 @@ export async function configureProvider(
   provider: pulumi.dynamic.ResourceProvider,
   emulator: EcsEmulator,
   region = REGION,
+  statedKind = true,
 ): Promise<void> {
-  await provider.configure!({ config: providerConfig(stackConfig(emulator, region)) });
+  await provider.configure!({ config: providerConfig(stackConfig(emulator, region, statedKind)) });
 }
 
 /** One signed ECS call to the local endpoint from outside the provider; values are sent as strings. */
@@ -98,11 +105,17 @@ export async function describePolicies(ecs: OutOfBandEcs, regionId: string): Pro
   return answer.AutoSnapshotPolicies.AutoSnapshotPolicy;
 }
 
-/** The policy `diskId` carries ("" for none). */
+/**
+ * The one policy `diskId` carries ("" for none), from DescribeAutoSnapshotPolicyAssociations; a disk
+ * that carries several fails the test that asked for one.
+ */
 export async function policyOfDisk(ecs: OutOfBandEcs, regionId: string, diskId: string): Promise<string> {
-  const answer = await ecs<{ Disks: { Disk: { AutoSnapshotPolicyId?: string }[] } }>("DescribeDisks", {
-    RegionId: regionId,
-    DiskIds: JSON.stringify([diskId]),
-  });
-  return answer.Disks.Disk[0].AutoSnapshotPolicyId ?? "";
+  const answer = await ecs<{
+    AutoSnapshotPolicyAssociations: { AutoSnapshotPolicyAssociation: { AutoSnapshotPolicyId: string }[] };
+  }>("DescribeAutoSnapshotPolicyAssociations", { RegionId: regionId, DiskId: diskId, MaxResults: 100 });
+  const policies = answer.AutoSnapshotPolicyAssociations.AutoSnapshotPolicyAssociation;
+  if (policies.length > 1) {
+    throw new Error(`${diskId} carries ${policies.map((policy) => policy.AutoSnapshotPolicyId).join(", ")}`);
+  }
+  return policies[0]?.AutoSnapshotPolicyId ?? "";
 }

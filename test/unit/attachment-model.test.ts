@@ -1,36 +1,29 @@
 import {
   categoryTakesSnapshots,
-  chunk,
-  diffAttachment,
-  difference,
+  effectivePoliciesPerDisk,
+  intersect,
   listIds,
-  mapWithConcurrency,
-  planUpdate,
-  preflightApply,
-  preflightProblem,
-  readMembership,
-  union,
-} from "../../provider/attachment/model";
-import type { DiskState } from "../../provider/ecs/api";
+  merge,
+  minus,
+  needsRegionScan,
+  preflight,
+  type PreflightInput,
+  sameAssociations,
+  storedAssociations,
+} from "../../provider/attachment/associations";
+import { declaredAssociations, diffAttachment, ownedAssociations } from "../../provider/attachment/model";
+import { chunk, mapWithConcurrency } from "../../provider/attachment/reconcile";
 import { UNKNOWN } from "../../provider/engine";
 
-const disk = (diskId: string, autoSnapshotPolicyId = "", category = "cloud_essd"): DiskState => ({
-  diskId,
-  category,
-  autoSnapshotPolicyId,
-});
+const disk = (diskId: string, category = "cloud_essd") => ({ diskId, category });
 
 describe("chunk", () => {
   it("cuts 2,500 ids into 25 batches of 100 and keeps every id once, in order", () => {
     const ids = Array.from({ length: 2500 }, (_, index) => `d-${index}`);
     const batches = chunk(ids, 100);
     expect(batches).toHaveLength(25);
-    expect(batches.every((batch) => batch.length === 100)).toBe(true);
     expect(batches.flat()).toEqual(ids);
-  });
-
-  it("leaves the remainder in a last, shorter batch", () => {
-    expect(chunk(["a", "b", "c", "d", "e"], 2)).toEqual([["a", "b"], ["c", "d"], ["e"]]);
+    expect(chunk(["a", "b", "c"], 2)).toEqual([["a", "b"], ["c"]]);
     expect(chunk([], 100)).toEqual([]);
   });
 
@@ -40,10 +33,48 @@ describe("chunk", () => {
   });
 });
 
-describe("set helpers", () => {
-  it("difference and union are sorted and free of duplicates", () => {
-    expect(difference(["d-3", "d-1", "d-2", "d-1"], ["d-2"])).toEqual(["d-1", "d-3"]);
-    expect(union(["d-2", "d-1"], ["d-3", "d-1"])).toEqual(["d-1", "d-2", "d-3"]);
+describe("association sets", () => {
+  it.each([
+    [
+      "merge",
+      merge({ "sp-a": ["d-2", "d-1"] }, { "sp-a": ["d-1"], "sp-b": ["d-3"] }),
+      { "sp-a": ["d-1", "d-2"], "sp-b": ["d-3"] },
+    ],
+    [
+      "minus",
+      minus({ "sp-a": ["d-1", "d-2"], "sp-b": ["d-3"] }, { "sp-a": ["d-2"], "sp-b": ["d-3"] }),
+      { "sp-a": ["d-1"] },
+    ],
+    [
+      "intersect",
+      intersect({ "sp-a": ["d-1", "d-2"], "sp-b": ["d-3"] }, { "sp-a": ["d-2", "d-9"] }),
+      { "sp-a": ["d-2"] },
+    ],
+  ])("%s is sorted and leaves out policies with no disk", (_name, result, expected) => {
+    expect(result).toEqual(expected);
+  });
+
+  it("stored associations of any shape keep only string lists", () => {
+    expect(storedAssociations({ "sp-a": ["d-2", 3, "d-1"], "sp-b": "d-1", "sp-c": [] })).toEqual({
+      "sp-a": ["d-1", "d-2"],
+    });
+    expect(storedAssociations(undefined)).toEqual({});
+    expect(storedAssociations(["sp-a"])).toEqual({});
+  });
+
+  it("an attachment owns its policy's disks plus associations left by a failed change", () => {
+    const state = {
+      autoSnapshotPolicyId: "sp-new",
+      diskIds: ["d-1"],
+      formerAssociations: { "sp-old": ["d-1", "d-2"] },
+    };
+    expect(ownedAssociations(state)).toEqual({ "sp-new": ["d-1"], "sp-old": ["d-1", "d-2"] });
+    expect(
+      sameAssociations(
+        ownedAssociations(state),
+        declaredAssociations({ autoSnapshotPolicyId: "sp-new", diskIds: ["d-2", "d-1"] }),
+      ),
+    ).toBe(false);
   });
 
   it("listIds cuts long lists and says how many it left out", () => {
@@ -59,158 +90,144 @@ describe("diffAttachment", () => {
     autoSnapshotPolicyId: "sp-a",
     diskIds: ["d-1", "d-2"],
     missingDiskIds: [],
-    batchSize: 100,
-    takeOverDisks: false,
-    handedOffDiskIds: [],
-    __provider: "old provider text",
   };
-
-  it("sees no change when only the order, batchSize, takeOverDisks or the provider text differ", () => {
-    const news = { ...olds, diskIds: ["d-2", "d-1"], batchSize: 10, takeOverDisks: true, __provider: "new" };
-    expect(diffAttachment(olds, news)).toEqual({ changes: false });
+  it.each([
+    ["the same disks in another order", { diskIds: ["d-2", "d-1"] }, { changes: false }],
+    [
+      "batchSize, takeOverDisks, adoptAssociations, handedOffDiskIds",
+      { batchSize: 5, takeOverDisks: true, adoptAssociations: true, handedOffDiskIds: ["d-9"] },
+      { changes: false },
+    ],
+    ["a new policy", { autoSnapshotPolicyId: "sp-b" }, { changes: true }],
+    ["an unknown policy", { autoSnapshotPolicyId: UNKNOWN }, { changes: true }],
+    ["a new disk", { diskIds: ["d-1", "d-2", "d-3"] }, { changes: true }],
+    ["a new region", { regionId: "cn-beijing" }, { changes: true, replaces: ["regionId"] }],
+  ])("%s", (_name, change, expected) => {
+    expect(diffAttachment(olds, { ...olds, ...change })).toEqual(expected);
   });
 
-  it.each([[["d-3"]], [["d-3", UNKNOWN]], [UNKNOWN], [[]]])(
-    "sees no change when only handedOffDiskIds differ (%j): they alter nothing in the cloud",
-    (handedOffDiskIds) => {
-      const before = { ...olds, handedOffDiskIds: ["d-4"] };
-      expect(diffAttachment(before, { ...before, handedOffDiskIds })).toEqual({ changes: false });
-    },
-  );
-
-  it("replaces on a new or unknown region", () => {
-    expect(diffAttachment(olds, { ...olds, regionId: "cn-beijing" })).toEqual({
-      changes: true,
-      replaces: ["regionId"],
-    });
-    expect(diffAttachment(olds, { ...olds, regionId: UNKNOWN }).replaces).toEqual(["regionId"]);
+  it("associations left by a failed change are a change until they are gone", () => {
+    const failed = { ...olds, formerAssociations: { "sp-old": ["d-1"] } };
+    expect(diffAttachment(failed, olds)).toEqual({ changes: true });
   });
 
-  it("updates in place on a new policy or disk list, and on unknown ones", () => {
-    for (const news of [
-      { ...olds, autoSnapshotPolicyId: "sp-b" },
-      { ...olds, diskIds: ["d-1"] },
-      { ...olds, diskIds: ["d-1", "d-2", "d-3"] },
-      { ...olds, autoSnapshotPolicyId: UNKNOWN },
-      { ...olds, diskIds: ["d-1", UNKNOWN] },
-      { ...olds, diskIds: UNKNOWN },
-    ]) {
-      expect(diffAttachment(olds, news)).toEqual({ changes: true });
-    }
-  });
-
-  it("sees disks reported missing by refresh as a change, so that an update clears the report", () => {
-    expect(diffAttachment({ ...olds, missingDiskIds: ["d-3"] }, { ...olds })).toEqual({ changes: true });
-  });
-
-  it("sees drift found by refresh (a disk dropped from the outputs) as a change", () => {
-    expect(diffAttachment({ ...olds, diskIds: ["d-1"] }, { ...olds })).toEqual({ changes: true });
-  });
-});
-
-describe("planUpdate", () => {
-  it("applies added disks and cancels removed ones under the same policy", () => {
-    expect(
-      planUpdate(
-        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1", "d-2", "d-3"] },
-        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-2", "d-3", "d-4"] },
-      ),
-    ).toEqual({ cancel: ["d-1"], handOver: [], apply: ["d-4"] });
-  });
-
-  it("hands over removed disks that another attachment takes, and cancels the other removed ones", () => {
-    expect(
-      planUpdate(
-        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1", "d-2", "d-3"] },
-        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-3", "d-4"] },
-        ["d-2", "d-4", "d-9"],
-      ),
-    ).toEqual({ cancel: ["d-1"], handOver: ["d-2"], apply: ["d-4"] });
-  });
-
-  it("hands over removed disks during a policy change too", () => {
-    expect(
-      planUpdate(
-        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1", "d-2"] },
-        { autoSnapshotPolicyId: "sp-b", diskIds: ["d-1"] },
-        ["d-2"],
-      ),
-    ).toEqual({ cancel: [], handOver: ["d-2"], apply: ["d-1"] });
-  });
-
-  it("moves every kept disk to a new policy without cancelling it", () => {
-    expect(
-      planUpdate(
-        { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1", "d-2"] },
-        { autoSnapshotPolicyId: "sp-b", diskIds: ["d-2", "d-1"] },
-      ),
-    ).toEqual({ cancel: [], handOver: [], apply: ["d-1", "d-2"] });
-  });
-
-  it("plans nothing when nothing changed", () => {
-    const membership = { autoSnapshotPolicyId: "sp-a", diskIds: ["d-1"] };
-    expect(planUpdate(membership, membership, ["d-1"])).toEqual({ cancel: [], handOver: [], apply: [] });
+  it("a state written by 0.1 (handedOffDiskIds, no formerAssociations) diffs by its disks", () => {
+    const old = { ...olds, batchSize: 100, takeOverDisks: true, handedOffDiskIds: ["d-7"] };
+    expect(diffAttachment(old, { ...olds, handedOffDiskIds: [] })).toEqual({ changes: false });
   });
 });
 
 describe("categoryTakesSnapshots", () => {
-  it.each(["cloud", "cloud_efficiency", "cloud_ssd", "cloud_essd", "cloud_auto", "cloud_essd_entry"])(
-    "%s can",
-    (category) => expect(categoryTakesSnapshots(category)).toBe(true),
-  );
   it.each([
-    "local_ssd_pro",
-    "local_hdd_pro",
-    "ephemeral",
-    "ephemeral_ssd",
-    "elastic_ephemeral_disk_standard",
-  ])("%s cannot", (category) => expect(categoryTakesSnapshots(category)).toBe(false));
+    ["cloud_essd", true],
+    ["cloud_auto", true],
+    ["local_ssd_pro", false],
+    ["ephemeral_ssd", false],
+  ])("%s: %s", (category, expected) => {
+    expect(categoryTakesSnapshots(category)).toBe(expected);
+  });
 });
 
-describe("preflightApply", () => {
-  const found = [
-    disk("d-free"),
-    disk("d-ours", "sp-a"),
-    disk("d-old", "sp-old"),
-    disk("d-other", "sp-other"),
-    disk("d-local", "", "local_ssd_pro"),
-  ];
-
-  it("sorts disks into missing, unsupported, foreign, already attached and to apply", () => {
-    const ids = ["d-gone", "d-free", "d-ours", "d-old", "d-other", "d-local"];
-    expect(preflightApply(ids, found, "sp-a", ["sp-old"])).toEqual({
-      toApply: ["d-free", "d-old", "d-other"],
-      alreadyAttached: ["d-ours"],
-      missing: ["d-gone"],
-      unsupported: [{ diskId: "d-local", category: "local_ssd_pro" }],
-      foreign: [{ diskId: "d-other", autoSnapshotPolicyId: "sp-other" }],
-    });
+describe("the account kind", () => {
+  it.each([
+    [10, undefined, 10],
+    [1, { "sp-a": ["d-1"], "sp-b": ["d-1"] }, 1],
+    [undefined, { "sp-a": ["d-1"], "sp-b": ["d-1"] }, 10],
+    [undefined, { "sp-a": ["d-1"], "sp-b": ["d-2"] }, undefined],
+    [undefined, undefined, undefined],
+  ] as const)("stated %s, found %j: %s", (stated, found, expected) => {
+    expect(effectivePoliciesPerDisk(stated, found as never)).toBe(expected);
   });
 
-  it("fails naming missing and unsupported disks even with takeOverDisks", () => {
-    const preflight = preflightApply(["d-gone", "d-local", "d-free"], found, "sp-a");
-    const problem = preflightProblem(preflight, "cn-hangzhou", true);
-    expect(problem).toContain("do not exist in cn-hangzhou: d-gone");
-    expect(problem).toContain("d-local (local_ssd_pro)");
-    expect(problem).not.toContain("d-free");
+  it.each([
+    [{}, undefined, false, false],
+    [{ "sp-a": ["d-1"] }, 10, false, false],
+    [{ "sp-a": ["d-1"] }, 10, true, true],
+    [{ "sp-a": ["d-1"] }, 1, false, true],
+    [{ "sp-a": ["d-1"] }, undefined, false, true],
+  ] as const)(
+    "adding %j, stated %s, takeOverDisks %s: region scan %s",
+    (toAdd, stated, takeOver, expected) => {
+      expect(needsRegionScan(toAdd as never, stated, takeOver)).toBe(expected);
+    },
+  );
+});
+
+describe("preflight", () => {
+  const base: PreflightInput = {
+    regionId: "cn-hangzhou",
+    owned: { "sp-old": ["d-1", "d-2"] },
+    desired: { "sp-new": ["d-1", "d-2"] },
+    disks: [disk("d-1"), disk("d-2")],
+    present: { "sp-old": ["d-1", "d-2"] },
+    scanned: true,
+    policiesPerDisk: 1,
+    takeOverDisks: false,
+    adoptAssociations: false,
+  };
+
+  it("a move between the resource's own policies is no takeover, in either kind", () => {
+    for (const policiesPerDisk of [1, 10, undefined] as const) {
+      const result = preflight({ ...base, policiesPerDisk });
+      expect(result.problems).toEqual([]);
+      expect(result.toApply).toEqual({ "sp-new": ["d-1", "d-2"] });
+      expect(result.takenOver).toEqual({});
+    }
   });
 
-  it("fails naming foreign disks and their policies unless takeOverDisks", () => {
-    const preflight = preflightApply(["d-other", "d-free"], found, "sp-a");
-    expect(preflightProblem(preflight, "cn-hangzhou", false)).toMatch(
-      /already carry another automatic snapshot policy.*d-other \(sp-other\).*takeOverDisks: true/,
+  it("missing and local disks are named", () => {
+    const result = preflight({ ...base, disks: [disk("d-1", "local_ssd")] });
+    expect(result.problems).toEqual([
+      "these disks do not exist in cn-hangzhou: d-2; remove them",
+      "these disks are of a category that cannot take automatic snapshots: d-1 (local_ssd)",
+    ]);
+  });
+
+  it("an association present and not owned fails unless adopted", () => {
+    const input = { ...base, present: { "sp-old": ["d-1", "d-2"], "sp-new": ["d-2"] } };
+    expect(preflight(input).problems.join()).toMatch(
+      /sp-new on d-2\. Each association has one owner.*aliases.*adoptAssociations/,
     );
-    expect(preflightProblem(preflight, "cn-hangzhou", true)).toBeUndefined();
+    const adopted = preflight({ ...input, adoptAssociations: true });
+    expect(adopted.problems).toEqual([]);
+    expect(adopted.adopted).toEqual({ "sp-new": ["d-2"] });
+    expect(adopted.toApply).toEqual({ "sp-new": ["d-1"] });
   });
-});
 
-describe("readMembership", () => {
-  it("keeps disks that carry the policy, reports gone ones, drops moved ones", () => {
-    const found = [disk("d-1", "sp-a"), disk("d-2", "sp-b"), disk("d-3", "")];
-    expect(readMembership(["d-4", "d-3", "d-2", "d-1"], found, "sp-a")).toEqual({
-      diskIds: ["d-1"],
-      missingDiskIds: ["d-4"],
+  it("a foreign policy fails in an account of one or of unknown kind, is kept in one of ten, is taken over on request", () => {
+    const input = {
+      ...base,
+      present: { "sp-old": ["d-1", "d-2"], "sp-x": ["d-3"], "sp-y": ["d-1"] },
+      owned: { "sp-old": ["d-2"] },
+    };
+    expect(preflight(input).problems.join()).toContain("d-1 (sp-old, sp-y)");
+    // d-1 carries sp-old (not ours) and sp-y: two policies on a disk prove an account of ten.
+    expect(preflight({ ...input, policiesPerDisk: undefined }).policiesPerDisk).toBe(10);
+    expect(preflight({ ...input, policiesPerDisk: 10 }).problems).toEqual([]);
+    const taken = preflight({ ...input, takeOverDisks: true });
+    expect(taken.problems).toEqual([]);
+    expect(taken.takenOver).toEqual({ "sp-old": ["d-1"], "sp-y": ["d-1"] });
+  });
+
+  it("tiers need an account of ten, stated or proven", () => {
+    const tiers = { ...base, owned: {}, present: {}, desired: { "sp-a": ["d-1"], "sp-b": ["d-1", "d-2"] } };
+    expect(preflight({ ...tiers, policiesPerDisk: 1 }).problems.join()).toMatch(
+      /d-1 \(sp-a, sp-b\).*one policy per disk/,
+    );
+    expect(preflight({ ...tiers, policiesPerDisk: undefined }).problems.join()).toMatch(/kind is not known/);
+    expect(preflight({ ...tiers, policiesPerDisk: 10 }).problems).toEqual([]);
+  });
+
+  it("an eleventh policy on a disk is refused before any Apply", () => {
+    const eleven = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`sp-f${index}`, ["d-1"]]));
+    const result = preflight({
+      ...base,
+      owned: {},
+      present: eleven,
+      desired: { "sp-new": ["d-1"] },
+      policiesPerDisk: 10,
     });
+    expect(result.problems.join()).toContain("more than 10 policies");
   });
 });
 

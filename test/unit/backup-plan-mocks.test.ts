@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { diffAttachment } from "../../provider/attachment/model";
+import { backupPlanDisksProvider } from "../../provider";
 import { BackupPlan } from "../../provider/backup-plan/resource";
 import type { BackupPlanDocument } from "../../provider/backup-plan/schema";
 
@@ -15,16 +15,15 @@ interface Registration {
 }
 
 const POLICY = "pulumi-nodejs:dynamic/alicloud-snapshot-policy:AutoSnapshotPolicy";
-const ATTACHMENT = "pulumi-nodejs:dynamic/alicloud-snapshot-policy:PolicyAttachment";
+const PLAN_DISKS = "pulumi-nodejs:dynamic/alicloud-snapshot-policy:BackupPlanDisks";
 const COMPONENT = "alicloud-snapshot-policy:index:BackupPlan";
 const KEY_INPUTS = [
   "regionId",
   "timePoints",
   "repeatWeekdays",
-  "autoSnapshotPolicyId",
-  "diskIds",
+  "policies",
   "takeOverDisks",
-  "handedOffDiskIds",
+  "adoptAssociations",
 ];
 
 const nameOf = (urn: string) => (urn ? urn.split("::").pop()! : "");
@@ -59,7 +58,7 @@ async function register(plan: BackupPlanDocument): Promise<Registration[]> {
   };
 
   const backupPlan = new BackupPlan("prod", { plan });
-  const children = [...Object.values(backupPlan.policies), ...Object.values(backupPlan.attachments)];
+  const children = [...Object.values(backupPlan.policies), ...Object.values(backupPlan.disks)];
   await new Promise((resolve) =>
     pulumi.all([backupPlan.urn, ...children.map((child) => child.id)]).apply(resolve),
   );
@@ -107,15 +106,22 @@ const byName = (registrations: Registration[]) =>
 const minus = (a: Set<string>, b: Set<string>) => [...a].filter((name) => !b.has(name)).sort();
 
 /**
- * Attachments registered under both plans whose provider diff sees a change; the registered inputs
- * stand in for the old outputs, which hold the same values.
+ * Association resources registered under both plans whose provider diff sees a change; the registered
+ * inputs stand in for the old outputs, whose associations they declare.
  */
-const changedAttachments = (before: Registration[], after: Registration[]) => {
+const changedDisks = async (before: Registration[], after: Registration[]) => {
   const old = byName(before);
-  return after
-    .filter(({ type, name }) => type === ATTACHMENT && name in old)
-    .filter(({ name, inputs }) => diffAttachment(old[name].inputs, inputs).changes)
-    .map(({ name }) => name);
+  const changed: string[] = [];
+  for (const { type, name, inputs } of after) {
+    if (type !== PLAN_DISKS || !(name in old)) continue;
+    const oldInputs = old[name].inputs as { policies: { autoSnapshotPolicyId: string; diskIds: string[] }[] };
+    const associations = Object.fromEntries(
+      oldInputs.policies.map(({ autoSnapshotPolicyId, diskIds }) => [autoSnapshotPolicyId, diskIds]),
+    );
+    if ((await backupPlanDisksProvider.diff!("id", { ...oldInputs, associations }, inputs)).changes)
+      changed.push(name);
+  }
+  return changed;
 };
 
 describe("BackupPlan under a mocked engine", () => {
@@ -125,15 +131,19 @@ describe("BackupPlan under a mocked engine", () => {
     base = await register(basePlan());
   });
 
-  test("registers a component, one policy per key and one attachment per policy, named after the plan's keys", () => {
+  test("registers a component, one policy per key and one association resource per region", () => {
     expect(base.map(({ type, name, parent, dependsOn }) => ({ type, name, parent, dependsOn }))).toEqual([
       { type: COMPONENT, name: "prod", parent: "", dependsOn: [] },
       { type: POLICY, name: "prod-daily", parent: "prod", dependsOn: [] },
-      { type: ATTACHMENT, name: "prod-daily-disks", parent: "prod", dependsOn: ["prod-daily"] },
       { type: POLICY, name: "prod-daily-sh", parent: "prod", dependsOn: [] },
-      { type: ATTACHMENT, name: "prod-daily-sh-disks", parent: "prod", dependsOn: ["prod-daily-sh"] },
+      {
+        type: PLAN_DISKS,
+        name: "prod-disks-cn-hangzhou",
+        parent: "prod",
+        dependsOn: ["prod-daily", "prod-weekly"],
+      },
+      { type: PLAN_DISKS, name: "prod-disks-cn-shanghai", parent: "prod", dependsOn: ["prod-daily-sh"] },
       { type: POLICY, name: "prod-weekly", parent: "prod", dependsOn: [] },
-      { type: ATTACHMENT, name: "prod-weekly-disks", parent: "prod", dependsOn: ["prod-weekly"] },
     ]);
     const registered = byName(base);
     expect(registered["prod-daily"].inputs).toEqual({
@@ -141,28 +151,26 @@ describe("BackupPlan under a mocked engine", () => {
       timePoints: [2],
       repeatWeekdays: [1, 2, 3, 4, 5, 6, 7],
     });
-    expect(registered["prod-daily-disks"].inputs).toEqual({
+    expect(registered["prod-disks-cn-hangzhou"].inputs).toEqual({
       regionId: "cn-hangzhou",
-      autoSnapshotPolicyId: "sp-proddaily",
-      diskIds: ["d-hz01", "d-hz02"],
-      takeOverDisks: true,
-      handedOffDiskIds: ["d-hz03", "d-sh01"],
+      policies: [
+        { key: "daily", autoSnapshotPolicyId: "sp-proddaily", diskIds: ["d-hz01", "d-hz02"] },
+        { key: "weekly", autoSnapshotPolicyId: "sp-prodweekly", diskIds: ["d-hz03"] },
+      ],
+      takeOverDisks: false,
+      adoptAssociations: false,
     });
-    expect(registered["prod-daily-sh-disks"].inputs).toEqual({
-      regionId: "cn-shanghai",
-      autoSnapshotPolicyId: "sp-proddailysh",
-      diskIds: ["d-sh01"],
-      takeOverDisks: true,
-      handedOffDiskIds: ["d-hz01", "d-hz02", "d-hz03"],
-    });
+    // Inputs stay proportional to the plan: no disk list of other policies is repeated anywhere.
+    expect(registered["prod-disks-cn-shanghai"].inputs.policies).toEqual([
+      { key: "daily-sh", autoSnapshotPolicyId: "sp-proddailysh", diskIds: ["d-sh01"] },
+    ]);
   });
 
-  test("a policy that lists no disks gets no attachment", async () => {
+  test("a region whose policies list no disks gets no association resource", async () => {
     const plan = basePlan();
-    delete plan.policies.weekly.disks;
+    delete plan.policies["daily-sh"].disks;
     const edited = await register(plan);
-    expect(minus(names(base), names(edited))).toEqual(["prod-weekly-disks"]);
-    expect(byName(edited)["prod-daily-disks"].inputs.handedOffDiskIds).toEqual(["d-sh01"]);
+    expect(minus(names(base), names(edited))).toEqual(["prod-disks-cn-shanghai"]);
   });
 
   test("reordering keys and lists registers exactly the same resources", async () => {
@@ -187,43 +195,22 @@ describe("BackupPlan under a mocked engine", () => {
     expect(changed.map(({ name, inputs }) => [name, inputs.timePoints])).toEqual([["prod-daily", [2, 14]]]);
   });
 
-  test("moving a disk changes the disk lists of its two attachments only, and each hands it to the other", async () => {
+  test.each([
+    ["moving a disk", { daily: ["d-hz01"], weekly: ["d-hz02", "d-hz03"] }],
+    ["swapping two disks", { daily: ["d-hz01", "d-hz03"], weekly: ["d-hz02"] }],
+    ["adding a tier on a disk", { daily: ["d-hz01", "d-hz02"], weekly: ["d-hz02", "d-hz03"] }],
+  ])("%s between policies is one update of the region's association resource", async (_name, disks) => {
     const plan = basePlan();
-    plan.policies.daily.disks = ["d-hz01"];
-    plan.policies.weekly.disks = ["d-hz02", "d-hz03"];
+    plan.policies.daily.disks = disks.daily;
+    plan.policies.weekly.disks = disks.weekly;
     const edited = await register(plan);
     expect(names(edited)).toEqual(names(base));
-    expect(changedAttachments(base, edited)).toEqual(["prod-daily-disks", "prod-weekly-disks"]);
-    expect(byName(edited)["prod-daily-disks"].inputs).toMatchObject({
-      diskIds: ["d-hz01"],
-      handedOffDiskIds: ["d-hz02", "d-hz03", "d-sh01"],
-    });
-    expect(byName(edited)["prod-weekly-disks"].inputs).toMatchObject({
-      diskIds: ["d-hz02", "d-hz03"],
-      handedOffDiskIds: ["d-hz01", "d-sh01"],
-    });
-    const unchanged = edited.filter(({ name }) => !["prod-daily-disks", "prod-weekly-disks"].includes(name));
-    expect(unchanged).toEqual(
-      base.filter(({ name }) => !["prod-daily-disks", "prod-weekly-disks"].includes(name)),
-    );
+    expect(await changedDisks(base, edited)).toEqual(["prod-disks-cn-hangzhou"]);
+    const unchanged = edited.filter(({ name }) => name !== "prod-disks-cn-hangzhou");
+    expect(unchanged).toEqual(base.filter(({ name }) => name !== "prod-disks-cn-hangzhou"));
   });
 
-  test("swapping two disks between policies is the same two updates", async () => {
-    const plan = basePlan();
-    plan.policies.daily.disks = ["d-hz01", "d-hz03"];
-    plan.policies.weekly.disks = ["d-hz02"];
-    const edited = await register(plan);
-    expect(names(edited)).toEqual(names(base));
-    expect(changedAttachments(base, edited)).toEqual(["prod-daily-disks", "prod-weekly-disks"]);
-    expect(byName(edited)["prod-daily-disks"].inputs.handedOffDiskIds).toEqual(["d-hz02", "d-sh01"]);
-    expect(byName(edited)["prod-weekly-disks"].inputs.handedOffDiskIds).toEqual([
-      "d-hz01",
-      "d-hz03",
-      "d-sh01",
-    ]);
-  });
-
-  test("adding a policy adds its policy and attachment; the others change only in what diffs as no change", async () => {
+  test("adding a policy in a region adds the policy and changes only that region's associations", async () => {
     const plan = basePlan();
     plan.policies.monthly = {
       regionId: "cn-shanghai",
@@ -233,29 +220,15 @@ describe("BackupPlan under a mocked engine", () => {
       disks: ["d-sh02"],
     };
     const edited = await register(plan);
-    expect(minus(names(edited), names(base))).toEqual(["prod-monthly", "prod-monthly-disks"]);
-    expect(minus(names(base), names(edited))).toEqual([]);
-    expect(changedAttachments(base, edited)).toEqual([]);
-    expect(byName(edited)["prod-daily-disks"].inputs.handedOffDiskIds).toEqual([
-      "d-hz03",
-      "d-sh01",
-      "d-sh02",
-    ]);
-    const withoutHandOffs = (registrations: Registration[]) =>
-      registrations
-        .filter(({ name }) => !name.startsWith("prod-monthly"))
-        .map(({ inputs: { handedOffDiskIds: _, ...inputs }, ...registration }) => ({
-          ...registration,
-          inputs,
-        }));
-    expect(withoutHandOffs(edited)).toEqual(withoutHandOffs(base));
+    expect(minus(names(edited), names(base))).toEqual(["prod-monthly"]);
+    expect(await changedDisks(base, edited)).toEqual(["prod-disks-cn-shanghai"]);
   });
 
   test("an invalid plan registers nothing", async () => {
     const plan = basePlan();
-    plan.policies.weekly.disks = ["d-hz01"];
+    plan.policies["daily-sh"].disks = ["d-hz01"];
     await expect(register(plan)).rejects.toThrow(
-      'BackupPlan prod: policies.weekly.disks[0]: "d-hz01" is also listed by policy daily; a disk follows one policy',
+      'BackupPlan prod: policies.daily-sh.disks[0]: "d-hz01" is listed by policies of different regions (daily, daily-sh); a disk is in one region',
     );
     expect(registrations).toEqual([]);
   });

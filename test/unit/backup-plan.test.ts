@@ -104,7 +104,9 @@ describe("invalid plans: every failure names the file, the path in it and what i
     {
       file: "duplicate-disk.yaml",
       lines: [
-        'policies.weekly.disks[1]: "d-shared01" is also listed by policy daily; a disk follows one policy',
+        'policies.weekly.disks[1]: "d-shared01" would hold snapshots without limit (a policy keeps them forever) under ' +
+          "the policies daily, weekly together, over the limit of 1,000 automatic snapshots per disk, beyond which the " +
+          "oldest are deleted; lower their retentionDays, or set allowSnapshotLimitOverflow: true on each of them",
       ],
     },
     {

@@ -595,7 +595,7 @@ describe("PolicyAttachment inputs", () => {
       ...attachment,
       batchSize: 100,
       takeOverDisks: false,
-      handedOffDiskIds: [],
+      adoptAssociations: false,
     });
   });
 });

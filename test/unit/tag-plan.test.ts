@@ -87,9 +87,7 @@ describe("BackupPlan with a tag-associated policy under a mocked engine", () => 
         },
       },
     });
-    const ids = [...Object.values(plan.policies), ...Object.values(plan.attachments)].map(
-      (child) => child.id,
-    );
+    const ids = [...Object.values(plan.policies), ...Object.values(plan.disks)].map((child) => child.id);
     await new Promise((resolve) =>
       pulumi.all([plan.matchedDiskIds as pulumi.Output<unknown>, ...ids]).apply(resolve),
     );
@@ -99,10 +97,10 @@ describe("BackupPlan with a tag-associated policy under a mocked engine", () => 
     expect(registered.map(({ name }) => name).sort()).toEqual([
       "prod",
       "prod-daily",
-      "prod-daily-disks",
+      "prod-disks-cn-hangzhou",
       "prod-gold",
     ]);
-    expect(Object.keys(plan.attachments)).toEqual(["daily"]);
+    expect(Object.keys(plan.disks)).toEqual(["cn-hangzhou"]);
     const gold = registered.find(({ name }) => name === "prod-gold")!;
     expect(gold.inputs).toMatchObject({
       associationType: "AssociatedWithInstanceTag",
@@ -110,12 +108,11 @@ describe("BackupPlan with a tag-associated policy under a mocked engine", () => 
     });
   });
 
-  test("the disk-associated policy's attachment carries its association type", () => {
-    const attachment = registered.find(({ name }) => name === "prod-daily-disks")!;
-    expect(attachment.inputs).toMatchObject({
-      autoSnapshotPolicyId: "sp-proddaily",
-      policyAssociationType: "AssociatedWithDisk",
-    });
+  test("the plan's disks resource owns the disk-associated policy's disks only", () => {
+    const disks = registered.find(({ name }) => name === "prod-disks-cn-hangzhou")!;
+    expect(disks.inputs.policies).toEqual([
+      { key: "daily", autoSnapshotPolicyId: "sp-proddaily", diskIds: ["d-listed"] },
+    ]);
   });
 
   test("matchedDiskIds reports the disks each tag policy covers, by policy key", async () => {
