@@ -48,6 +48,7 @@ test("alicloud:endpoints points the provider at the endpoint, without alicloud:e
   const id = await createWith({ ...keyPair(), "alicloud:endpoints": endpoints() });
   expect(id).toMatch(/^sp-/);
   expect(emulator.requests.slice(before).map((request) => request.action)).toEqual([
+    "DescribeAutoSnapshotPolicyEx", // by client token: a policy an earlier, failed run created
     "CreateAutoSnapshotPolicy",
     "DescribeAutoSnapshotPolicyEx",
   ]);

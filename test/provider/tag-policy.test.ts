@@ -450,6 +450,7 @@ describe("a PolicyAttachment naming a tag-associated policy", () => {
     expect(calls.map((call) => call.action)).toEqual([
       "DescribeAutoSnapshotPolicyEx",
       "DescribeDisks",
+      "DescribeAutoSnapshotPolicyAssociations",
       "ApplyAutoSnapshotPolicy",
     ]);
   });

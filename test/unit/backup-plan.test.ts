@@ -104,7 +104,8 @@ describe("invalid plans: every failure names the file, the path in it and what i
     {
       file: "duplicate-disk.yaml",
       lines: [
-        'policies.weekly.disks[1]: "d-shared01" would hold snapshots without limit (a policy keeps them forever) under ' +
+        // 24 a day for 30 days (720) and 12 each Sunday for 365 days (12 × 53 = 636): 1,356 together.
+        'policies.weekly.disks[1]: "d-shared01" would hold up to 1,356 snapshots under ' +
           "the policies daily, weekly together, over the limit of 1,000 automatic snapshots per disk, beyond which the " +
           "oldest are deleted; lower their retentionDays, or set allowSnapshotLimitOverflow: true on each of them",
       ],
