@@ -36,7 +36,7 @@ export function startLocalEcs(): Promise<EcsEmulator> {
 
 export function tagDrivenStack(emulator: EcsEmulator, stateDir: string): Promise<Stack> {
   return localStack({
-    projectName: "snapshot-tag-driven",
+    projectName: "tagDriven",
     stackName: "local",
     program: async () => tagDriven(),
     stateDir,

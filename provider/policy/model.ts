@@ -10,6 +10,7 @@ import { CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
 /** Inputs that steer the provider rather than the policy; kept among the outputs for later operations. */
 export const PROVIDER_OPTION_KEYS = [
   "clientToken",
+  "clientTokenSeed",
   "adoptPolicyId",
   "deleteAdoptedPolicyOnDestroy",
   "allowSnapshotLimitOverflow",
@@ -51,6 +52,8 @@ export type PolicyOutputs = {
   coveredDiskCount: number;
   adopted: boolean;
   clientToken?: string;
+  /** The resource's identity the client token was derived from (see the policy schema). */
+  clientTokenSeed?: string;
   adoptPolicyId?: string;
   deleteAdoptedPolicyOnDestroy?: boolean;
   allowSnapshotLimitOverflow?: boolean;
