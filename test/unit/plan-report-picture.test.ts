@@ -64,10 +64,12 @@ async function renderToPng(
         );
         return {
           panels: panels.map((panel) => ({
-            tierSeries: Array.from(panel.querySelectorAll(`g.mark-area[class*="${tierMark}_"] path`)).map((series) => ({
-              label: series.getAttribute("aria-label") ?? "",
-              fill: series.getAttribute("fill") ?? "",
-            })),
+            tierSeries: Array.from(panel.querySelectorAll(`g.mark-area[class*="${tierMark}_"] path`)).map(
+              (series) => ({
+                label: series.getAttribute("aria-label") ?? "",
+                fill: series.getAttribute("fill") ?? "",
+              }),
+            ),
             capLines: panel.querySelectorAll(`g.mark-rule[class*="${capMark}_"] line`).length,
           })),
           legend: Array.from(document.querySelectorAll("g.role-legend-label text")).map(
