@@ -3,10 +3,12 @@ module.exports = {
   preset: "ts-jest",
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
-  // The providers require their implementation by package name at call time (so that the
-  // serialized provider stays small); under jest that name maps to the TypeScript sources.
+  // The serialized providers require their implementation by package name at call time (so that
+  // the text in state stays small); under jest those names map to the TypeScript sources.
   moduleNameMapper: {
-    "^alicloud-snapshot-policy/dist/(.*)$": "<rootDir>/$1",
+    "^alicloud-snapshot-policy/runtime$": "<rootDir>/provider/runtime.ts",
+    "^alicloud-snapshot-policy/dist/provider/(policy-provider|attachment-provider|config)$":
+      "<rootDir>/provider/legacy/$1.ts",
     "^alicloud-snapshot-policy$": "<rootDir>/provider/index.ts",
   },
   testTimeout: 60000,

@@ -10,10 +10,10 @@
  *   npm run build && node dist/bench/attach-disks.js
  */
 import { startEcsEmulator } from "../emulator";
-import { mapWithConcurrency } from "../provider/attachment-model";
-import * as attachmentProvider from "../provider/attachment-provider";
-import { EcsClient } from "../provider/client";
+import { mapWithConcurrency } from "../provider/attachment/model";
+import { attachmentProvider } from "../provider/attachment/provider";
 import { setStackConfig } from "../provider/config";
+import { EcsClient } from "../provider/ecs/client";
 
 const REGION = "cn-hangzhou";
 const DISK_COUNT = 1000;
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     (_, index) => `d-bench${String(index).padStart(5, "0")}`,
   );
   const emulator = await startEcsEmulator({
+    // One policy per disk (Apply replaces) until the provider handles several policies per disk.
+    policiesPerDisk: 1,
     disks: diskIds.map((diskId) => ({ diskId, regionId: REGION })),
     // No `times` and no `rate`: the delay applies to every call.
     faults: [{ delayMs: LATENCY_MS }],
@@ -60,8 +62,8 @@ async function main(): Promise<void> {
     const [batchedPolicy, perDiskPolicy] = [await createPolicy(), await createPolicy()];
 
     const batched = await measure(emulator.requests, async () => {
-      const checked = attachmentProvider.check({}, { autoSnapshotPolicyId: batchedPolicy, diskIds });
-      if (checked.failures?.length) throw new Error(JSON.stringify(checked.failures));
+      const checked = await attachmentProvider.check({}, { autoSnapshotPolicyId: batchedPolicy, diskIds });
+      if (checked.failures?.length || !checked.inputs) throw new Error(JSON.stringify(checked.failures));
       await attachmentProvider.create(checked.inputs);
     });
     const perDisk = await measure(emulator.requests, async () => {

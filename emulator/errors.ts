@@ -225,6 +225,84 @@ export class EcsError extends Error {
     );
   }
 
+  static tooManyPoliciesToCancel(): EcsError {
+    return new EcsError(
+      403,
+      "OperationDenied.TooManyAutoSnapshotPolicies",
+      "The disk has more than one automatic snapshot policy. Specify the AutoSnapshotPolicyId to cancel.",
+    );
+  }
+
+  // Chosen by ecs-local where the documents name no code (listed in the README)
+
+  static policiesPerDiskExceeded(limit: number): EcsError {
+    return new EcsError(
+      403,
+      "OperationDenied.TooManyAutoSnapshotPolicies",
+      `The disk already carries the maximum number of automatic snapshot policies (${limit}).`,
+    );
+  }
+
+  static associationTypeMismatch(): EcsError {
+    return new EcsError(
+      403,
+      "OperationDenied.AssociationTypeMismatch",
+      "The automatic snapshot policy is associated with instance tags: disks join and leave it through the tags of their instances.",
+    );
+  }
+
+  static associationTypeInvalid(): EcsError {
+    return new EcsError(
+      400,
+      "InvalidParameter.AssociationType",
+      "The specified AssociationType is not valid: AssociatedWithDisk or AssociatedWithInstanceTag.",
+    );
+  }
+
+  static associationTypeNotSupportedInRegion(): EcsError {
+    return new EcsError(
+      403,
+      "OperationDenied.AssociationTypeNotSupportedInRegion",
+      "AssociatedWithInstanceTag is not supported in the specified region.",
+    );
+  }
+
+  static targetTagsNotAllowed(): EcsError {
+    return new EcsError(
+      400,
+      "InvalidParameter.TargetTags",
+      "TargetTags can be set only when AssociationType is AssociatedWithInstanceTag.",
+    );
+  }
+
+  static targetTagCountExceeded(): EcsError {
+    return new EcsError(
+      400,
+      "InvalidParameter.TargetTags",
+      "The specified TargetTags are beyond the permitted range: at most 5.",
+    );
+  }
+
+  static targetTagKeyMalformed(): EcsError {
+    return new EcsError(400, "InvalidTagKey.Malformed", "The specified TargetTags.N.Key is not valid.");
+  }
+
+  static targetTagValueMalformed(): EcsError {
+    return new EcsError(400, "InvalidTagValue.Malformed", "The specified TargetTags.N.Value is not valid.");
+  }
+
+  static policyOrDiskRequired(): EcsError {
+    return new EcsError(400, "InvalidParameter", "Specify exactly one of AutoSnapshotPolicyId and DiskId.");
+  }
+
+  static malformedRequest(status: number, reason: string): EcsError {
+    return new EcsError(status, "BadRequest", `The request could not be read: ${reason}.`);
+  }
+
+  static requestTimeout(): EcsError {
+    return new EcsError(408, "RequestTimeout", "The request was not received in full in time.");
+  }
+
   // Account and region states
 
   static notEnoughBalance(): EcsError {

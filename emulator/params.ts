@@ -52,10 +52,13 @@ export class Params {
     return this.numberedEntries(prefix, "").map(([, value]) => value);
   }
 
-  /** `Tag.N.Key` / `Tag.N.Value` pairs in order of N; a value without a key has the key `""`. */
-  tags(): { key: string; value: string | undefined; index: number }[] {
-    const keys = new Map(this.numberedEntries("Tag", ".Key"));
-    const values = new Map(this.numberedEntries("Tag", ".Value"));
+  /**
+   * `Tag.N.Key` / `Tag.N.Value` pairs (or under another prefix: `TargetTags.N.Key`) in order of N;
+   * a value without a key has the key `""`.
+   */
+  tags(prefix = "Tag"): { key: string; value: string | undefined; index: number }[] {
+    const keys = new Map(this.numberedEntries(prefix, ".Key"));
+    const values = new Map(this.numberedEntries(prefix, ".Value"));
     const indexes = [...new Set([...keys.keys(), ...values.keys()])].sort((a, b) => a - b);
     return indexes.map((index) => ({ key: keys.get(index) ?? "", value: values.get(index), index }));
   }

@@ -38,3 +38,37 @@ export function isKnownRegion(regionId: string): boolean {
 export function regionIdCode(regionId: string): string {
   return BY_ID.get(regionId)?.idCode ?? "xx0";
 }
+
+/**
+ * The regions where a policy can be associated with instance tags, from the SDK's
+ * CreateAutoSnapshotPolicy doc comment (the regions of that list that this endpoint knows).
+ */
+const INSTANCE_TAG_REGIONS = new Set([
+  "ap-southeast-3",
+  "ap-southeast-6",
+  "eu-west-1",
+  "me-central-1",
+  "me-east-1",
+  "cn-huhehaote",
+  "cn-chengdu",
+  "ap-southeast-7",
+  "cn-guangzhou",
+  "cn-heyuan",
+  "cn-hongkong",
+  "eu-central-1",
+  "us-east-1",
+  "cn-hangzhou",
+  "cn-qingdao",
+  "cn-beijing",
+  "cn-shanghai",
+  "ap-southeast-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "cn-shenzhen",
+  "cn-wulanchabu",
+  "cn-zhangjiakou",
+]);
+
+export function supportsInstanceTagAssociation(regionId: string): boolean {
+  return INSTANCE_TAG_REGIONS.has(regionId);
+}

@@ -1,5 +1,6 @@
 import * as crypto from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import { ACTIONS, type ActionContext } from "./actions";
 import { EcsError } from "./errors";
 import type { FaultSet } from "./faults";
@@ -27,7 +28,9 @@ export interface Service {
   secrets: ReadonlyMap<string, string>;
   nonces: NonceCache;
   faults: FaultSet;
+  /** The latest requests, at most `requestLogLimit`, oldest first. */
   requests: RequestRecord[];
+  requestLogLimit: number;
   /** The test-only control route, when enabled. */
   control?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<void>;
 }
@@ -85,17 +88,71 @@ export async function handleRequest(
   } catch (error) {
     const failure = error instanceof EcsError ? error : EcsError.internalError();
     Object.assign(record, { status: failure.status, code: failure.code });
-    send(res, failure.status, requestId, {
-      RequestId: requestId,
-      HostId: req.headers.host ?? "ecs-local",
-      Code: failure.code,
-      Message: failure.message,
-      Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(failure.code)}&product=Ecs`,
-    });
+    send(res, failure.status, requestId, errorBody(failure, requestId, req.headers.host));
   } finally {
-    if (record.action || record.status) service.requests.push(record);
+    // A request the clientError handler answered (a timeout) is logged there.
+    if ((record.action || record.status) && (res.headersSent || record.dropped)) logRequest(service, record);
   }
 }
+
+function logRequest(service: Service, record: RequestRecord): void {
+  service.requests.push(record);
+  const excess = service.requests.length - service.requestLogLimit;
+  if (excess > 0) service.requests.splice(0, excess);
+}
+
+function errorBody(failure: EcsError, requestId: string, host: string | undefined): Record<string, unknown> {
+  return {
+    RequestId: requestId,
+    HostId: host ?? "ecs-local",
+    Code: failure.code,
+    Message: failure.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(failure.code)}&product=Ecs`,
+  };
+}
+
+/** What a request that Node could not parse, or that did not arrive in time, is answered with. */
+function clientFailure(error: NodeJS.ErrnoException): EcsError {
+  switch (error.code) {
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return EcsError.requestTimeout();
+    case "HPE_HEADER_OVERFLOW":
+      return EcsError.malformedRequest(431, "the request line and headers are over the size limit");
+    case "HPE_INVALID_CHUNK_SIZE":
+      return EcsError.malformedRequest(400, "a chunk of the body is malformed");
+    default:
+      return EcsError.malformedRequest(400, `malformed HTTP (${error.code ?? "unknown"})`);
+  }
+}
+
+/**
+ * The server's 'clientError' handler: answers with an ECS error envelope whenever nothing of a
+ * response has been written to the socket yet (as Node's own handler would answer a bare status).
+ */
+export function answerClientError(service: Service, error: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent || error.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const failure = clientFailure(error);
+  logRequest(service, { action: "", params: {}, status: failure.status, code: failure.code });
+  const requestId = crypto.randomUUID().toUpperCase();
+  const text = JSON.stringify(errorBody(failure, requestId, undefined));
+  socket.end(
+    [
+      `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? "Error"}`,
+      "content-type: application/json;charset=utf-8",
+      `content-length: ${Buffer.byteLength(text)}`,
+      `x-acs-request-id: ${requestId}`,
+      "connection: close",
+      "",
+      text,
+    ].join("\r\n"),
+  );
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function parse(req: IncomingMessage, body: Buffer): SignedRequest {
   const url = new URL(req.url ?? "/", "http://ecs-local");
@@ -104,14 +161,34 @@ function parse(req: IncomingMessage, body: Buffer): SignedRequest {
   const isForm = (headerValue(req.headers, "content-type") ?? "").startsWith(
     "application/x-www-form-urlencoded",
   );
+  const formText = isForm ? utf8(body, "the form body") : "";
+  checkPercentEncodedUtf8(url.search, "the query string");
+  checkPercentEncodedUtf8(formText, "the form body");
   return {
     method: (req.method ?? "GET").toUpperCase(),
     path: path || "/",
     query: Object.fromEntries(url.searchParams),
-    form: isForm ? Object.fromEntries(new URLSearchParams(body.toString("utf8"))) : {},
+    form: isForm ? Object.fromEntries(new URLSearchParams(formText)) : {},
     body,
     headers: req.headers,
   };
+}
+
+function utf8(bytes: Buffer, what: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw EcsError.malformedRequest(400, `${what} is not UTF-8`);
+  }
+}
+
+/** Percent-escapes that decode to bytes which are not UTF-8 (`%FF`) would otherwise become U+FFFD silently. */
+function checkPercentEncodedUtf8(text: string, what: string): void {
+  try {
+    decodeURIComponent(text);
+  } catch {
+    throw EcsError.malformedRequest(400, `${what} is not valid percent-encoded UTF-8`);
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -133,7 +210,7 @@ function withoutSecrets(params: Record<string, string>): Record<string, string> 
 }
 
 function send(res: ServerResponse, status: number, requestId: string, body: Record<string, unknown>): void {
-  if (res.headersSent || res.destroyed) return;
+  if (res.headersSent || res.destroyed || !res.socket?.writable) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json;charset=utf-8",

@@ -1,41 +1,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { type DiskRecord, type EcsState, emptyState, newPolicyRecord, tagMap } from "./model";
 
-export type PolicyType = "Custom" | "System";
-
-export interface PolicyRecord {
-  id: string;
-  regionId: string;
-  name: string;
-  timePoints: string[];
-  repeatWeekdays: string[];
-  retentionDays: number;
-  enableCrossRegionCopy: boolean;
-  targetCopyRegions: string[];
-  copiedSnapshotsRetentionDays: number;
-  encrypted: boolean;
-  kmsKeyId: string;
-  resourceGroupId: string;
-  type: PolicyType;
-  creationTime: string;
-  /** Tag key → value, in the order the keys were first set. */
-  tags: Record<string, string>;
-}
-
-export interface DiskRecord {
-  diskId: string;
-  regionId: string;
-  category: string;
-  attached: boolean;
-  /** The automatic snapshot policy the disk carries, if any. */
-  policyId?: string;
-}
-
-/** Everything that survives a restart. Maps keep insertion order, which is the listing order. */
-export interface EcsState {
-  policies: Record<string, PolicyRecord>;
-  disks: Record<string, DiskRecord>;
-}
+export type {
+  AssociationType,
+  DiskRecord,
+  EcsState,
+  InstanceRecord,
+  PolicyRecord,
+  PolicyType,
+  TagMap,
+  TargetTag,
+} from "./model";
+export { emptyState } from "./model";
 
 /** Where the state lives. `save` resolves once every change made before the call is durable. */
 export interface Store {
@@ -43,8 +20,24 @@ export interface Store {
   save(state: EcsState): Promise<void>;
 }
 
-export function emptyState(): EcsState {
-  return { policies: {}, disks: {} };
+/** The state as read back from JSON, brought to the current record shapes (tag maps without a prototype). */
+function revive(parsed: Partial<EcsState>): EcsState {
+  const policies = Object.values(parsed.policies ?? {}).map((policy) => newPolicyRecord(policy));
+  const disks = Object.values(parsed.disks ?? {}).map((disk) => {
+    // State files written before several policies per disk held one `policyId`.
+    const { policyId, ...rest } = disk as DiskRecord & { policyId?: string };
+    return { ...rest, policyIds: disk.policyIds ?? (policyId ? [policyId] : []) };
+  });
+  const instances = Object.values(parsed.instances ?? {}).map((instance) => ({
+    ...instance,
+    tags: tagMap(Object.entries(instance.tags ?? {})),
+  }));
+  return {
+    policies: Object.fromEntries(policies.map((policy) => [policy.id, policy])),
+    disks: Object.fromEntries(disks.map((disk) => [disk.diskId, disk])),
+    instances: Object.fromEntries(instances.map((instance) => [instance.instanceId, instance])),
+    ...(parsed.generatedCredentials ? { generatedCredentials: parsed.generatedCredentials } : {}),
+  };
 }
 
 export class MemoryStore implements Store {
@@ -77,8 +70,7 @@ export class FileStore implements Store {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
       throw error;
     }
-    const parsed = JSON.parse(text) as Partial<EcsState>;
-    return { policies: parsed.policies ?? {}, disks: parsed.disks ?? {} };
+    return revive(JSON.parse(text) as Partial<EcsState>);
   }
 
   save(state: EcsState): Promise<void> {
@@ -105,7 +97,8 @@ export class FileStore implements Store {
   private async write(text: string): Promise<void> {
     await fs.promises.mkdir(path.dirname(this.filePath), { recursive: true });
     const temporary = `${this.filePath}.${process.pid}.tmp`;
-    const handle = await fs.promises.open(temporary, "w");
+    // The file may hold generated credentials: readable by its owner only.
+    const handle = await fs.promises.open(temporary, "w", 0o600);
     try {
       await handle.writeFile(text, "utf8");
       await handle.sync();

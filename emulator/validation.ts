@@ -1,6 +1,7 @@
 import { EcsError } from "./errors";
 import type { Params } from "./params";
-import { isKnownRegion } from "./regions";
+import { type AssociationType, type TagMap, type TargetTag, tagMap } from "./model";
+import { isKnownRegion, supportsInstanceTagAssociation } from "./regions";
 
 export const MAX_TAGS_PER_RESOURCE = 20;
 /**
@@ -122,9 +123,9 @@ export function validTagValue(value: string): boolean {
 }
 
 /** `Tag.N.Key` / `Tag.N.Value` (N = 1–20) as an ordered map; keys unique. */
-export function tags(params: Params): Record<string, string> {
+export function tags(params: Params): TagMap {
   const entries = params.tags();
-  const result: Record<string, string> = {};
+  const result = tagMap();
   for (const { key, value, index } of entries) {
     if (index < 1 || index > MAX_TAGS_PER_RESOURCE) throw EcsError.tagCountExceeded();
     if (!validTagKey(key)) throw EcsError.tagKeyMalformed();
@@ -133,6 +134,39 @@ export function tags(params: Params): Record<string, string> {
     result[key] = value ?? "";
   }
   return result;
+}
+
+export const MAX_TARGET_TAGS = 5;
+const ASSOCIATION_TYPES: readonly AssociationType[] = ["AssociatedWithDisk", "AssociatedWithInstanceTag"];
+
+/** `AssociationType`: one of the two documented values; instance tags only in the regions the SDK lists. */
+export function associationType(params: Params, regionId: string): AssociationType | undefined {
+  const value = params.get("AssociationType");
+  if (value === undefined || value === "") return undefined;
+  if (!ASSOCIATION_TYPES.includes(value as AssociationType)) throw EcsError.associationTypeInvalid();
+  if (value === "AssociatedWithInstanceTag" && !supportsInstanceTagAssociation(regionId)) {
+    throw EcsError.associationTypeNotSupportedInRegion();
+  }
+  return value as AssociationType;
+}
+
+/** `TargetTags.N.Key` / `TargetTags.N.Value` (N = 1–5), keys unique; an absent value means any value. */
+export function targetTags(params: Params): TargetTag[] | undefined {
+  const entries = params.tags("TargetTags");
+  if (entries.length === 0) return undefined;
+  const seen = new Set<string>();
+  return entries.map(({ key, value, index }) => {
+    if (index < 1 || index > MAX_TARGET_TAGS || entries.length > MAX_TARGET_TAGS) {
+      throw EcsError.targetTagCountExceeded();
+    }
+    if (!validTagKey(key)) throw EcsError.targetTagKeyMalformed();
+    if (value !== undefined && (value.length > 128 || /https?:\/\//i.test(value))) {
+      throw EcsError.targetTagValueMalformed();
+    }
+    if (seen.has(key)) throw EcsError.duplicateTagKey();
+    seen.add(key);
+    return { key, value: value ?? "" };
+  });
 }
 
 /** A JSON list of disk ids (`["d-…"]`), 1–`max` entries, de-duplicated. */

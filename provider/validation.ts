@@ -1,4 +1,7 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { defaultRegion } from "./config";
+import { ENGINE_KEYS, withoutUndefined } from "./engine";
 
 /** A check() failure, as the engine shows it: the input's path and what is allowed there. */
 export interface ValidationFailure {
@@ -12,9 +15,6 @@ export interface ValidationContext {
   /** Keys the provider itself stores among the inputs (such as `clientToken`): carried through unchecked. */
   carriedKeys?: readonly string[];
 }
-
-/** Keys the engine adds to every dynamic resource's inputs; the host puts them back after check(). */
-export const ENGINE_KEYS: readonly string[] = ["__provider"];
 
 export const REGION_REQUIRED: ValidationFailure = {
   property: "regionId",
@@ -105,20 +105,6 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/**
- * The value with every key whose value is undefined dropped, at any depth: how inputs arrive and
- * how outputs must leave, since the engine's protobuf Structs cannot carry undefined.
- */
-export function withoutUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, field]) => field !== undefined)
-      .map(([key, field]) => [key, withoutUndefined(field)]),
-  ) as T;
-}
-
 function uniqueFailures(failures: ValidationFailure[]): ValidationFailure[] {
   const seen = new Set<string>();
   return failures.filter(({ property, reason }) => {
@@ -127,4 +113,24 @@ function uniqueFailures(failures: ValidationFailure[]): ValidationFailure[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * check() for a resource: fills regionId from the configured region, validates with the resource's
+ * schema, then runs `rules` (cross-input rules that need the normalised inputs). Makes no API call.
+ */
+export function checkInputs<Schema extends z.ZodType<object>>(
+  schema: Schema,
+  news: Record<string, unknown>,
+  options: {
+    carriedKeys?: readonly string[];
+    rules?: (inputs: z.output<Schema>) => ValidationFailure[];
+  } = {},
+): pulumi.dynamic.CheckResult {
+  const withRegion = applyDefaultRegion(news, defaultRegion());
+  if (!withRegion.ok) return { inputs: news, failures: withRegion.failures };
+  const validated = validateInputs(schema, withRegion.news, { carriedKeys: options.carriedKeys });
+  if (!validated.ok) return { inputs: news, failures: validated.failures };
+  const failures = options.rules?.(validated.inputs) ?? [];
+  return { inputs: withoutUndefined(validated.inputs as Record<string, unknown>), failures };
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { backupPlanSchema } from "../provider/backup-plan";
+import { backupPlanSchema } from "../provider/backup-plan/schema";
 import { repoRoot } from "./repo-root";
 
 /*

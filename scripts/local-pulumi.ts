@@ -39,6 +39,8 @@ export interface LocalStackOptions {
   stateDir: string;
   /** Stack config; mark credentials `secret: true`. */
   config?: Record<string, { value: string; secret?: boolean }>;
+  /** More environment for the CLI and the providers it starts. */
+  env?: Record<string, string>;
 }
 
 export async function localStack(options: LocalStackOptions): Promise<Stack> {
@@ -61,6 +63,7 @@ export async function localStack(options: LocalStackOptions): Promise<Stack> {
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PATH: `${pluginDir}${path.delimiter}${process.env.PATH ?? ""}`,
+        ...options.env,
       },
     },
   );

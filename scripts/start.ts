@@ -16,6 +16,8 @@ const QUICKSTART_DISKS = ["d-quickstart0001", "d-quickstart0002", "d-quickstart0
 async function main(): Promise<void> {
   const stateDir = path.join(repoRoot(), ".pulumi-local", "quickstart");
   const emulator = await startEcsEmulator({
+    // One policy per disk (Apply replaces) until the provider handles several policies per disk.
+    policiesPerDisk: 1,
     statePath: path.join(stateDir, "ecs-state.json"),
     disks: QUICKSTART_DISKS.map((diskId) => ({ diskId, regionId: REGION })),
   });

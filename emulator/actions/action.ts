@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import { EcsError } from "../errors";
 import type { Params } from "../params";
-import type { EcsState, PolicyRecord } from "../store";
+import type { EcsState, PolicyRecord, TagMap } from "../model";
 
 /** Account and region states a test can switch on (not persisted). */
 export interface Switches {
@@ -10,9 +10,13 @@ export interface Switches {
   unsupportedRegions: Set<string>;
 }
 
+/** How many automatic snapshot policies a disk may carry: 1 (Apply replaces) or 10 (Apply adds). */
+export type PoliciesPerDisk = 1 | 10;
+
 export interface ActionContext {
   state: EcsState;
   switches: Switches;
+  policiesPerDisk: PoliciesPerDisk;
 }
 
 export type ActionResult = Record<string, unknown>;
@@ -43,11 +47,14 @@ export function policyInRegion(context: ActionContext, policyId: string, regionI
   return policy;
 }
 
-/** Whether the policy carries every filter tag (a filter without a value matches any value). */
-export function hasTags(policy: PolicyRecord, filters: readonly { key: string; value?: string }[]): boolean {
+/** Whether the resource carries every filter tag (a filter without a value matches any value). */
+export function hasTags(
+  resource: { tags: TagMap },
+  filters: readonly { key: string; value?: string }[],
+): boolean {
   return filters.every(
     ({ key, value }) =>
-      Object.hasOwn(policy.tags, key) && (value === undefined || policy.tags[key] === value),
+      Object.hasOwn(resource.tags, key) && (value === undefined || resource.tags[key] === value),
   );
 }
 
@@ -56,11 +63,6 @@ const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 export function randomIdSuffix(length: number): string {
   const bytes = crypto.randomBytes(length);
   return Array.from(bytes, (byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join("");
-}
-
-/** ISO 8601 to the second, as the ECS API writes times (`2026-11-23T10:00:00Z`). */
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 export function slicePage<T>(items: readonly T[], pageNumber: number, pageSize: number): T[] {

@@ -1,5 +1,5 @@
 import { EcsError } from "../errors";
-import type { DiskRecord } from "../store";
+import { disksOfPolicy, type DiskRecord, type EcsState, policiesOfDisk, type PolicyRecord } from "../model";
 import * as validate from "../validation";
 import {
   type Action,
@@ -13,6 +13,7 @@ import {
 const MAX_DISKS_PER_CALL = 1000;
 const MAX_DESCRIBE_DISK_IDS = 100;
 const MAX_RESULTS_LIMIT = 500;
+const ASSOCIATIONS_PAGE = { min: 10, max: 100 };
 
 /** The disks with these ids in this region; any other id is reported as not found. */
 function disksInRegion(context: ActionContext, diskIds: string[], regionId: string): DiskRecord[] {
@@ -23,6 +24,16 @@ function disksInRegion(context: ActionContext, diskIds: string[], regionId: stri
   });
 }
 
+/** Disks join and leave a tag-associated policy through their instances' tags, never by Apply or Cancel. */
+function checkAssociatedWithDisk(policy: PolicyRecord): void {
+  if (policy.associationType !== "AssociatedWithDisk") throw EcsError.associationTypeMismatch();
+}
+
+/**
+ * With one policy per disk, Apply replaces the disk's policy; with ten, it adds the policy (a disk
+ * that carries it already is left as it is) and refuses the request, changing nothing, when a disk
+ * would carry an eleventh.
+ */
 export const applyAutoSnapshotPolicy: Action = {
   mutates: true,
   validate(params) {
@@ -39,17 +50,31 @@ export const applyAutoSnapshotPolicy: Action = {
       const policy = context.state.policies[policyId];
       if (!policy) throw EcsError.policyNotFound();
       if (policy.regionId !== regionId) throw EcsError.policyNotFoundInRegion();
+      checkAssociatedWithDisk(policy);
       const disks = disksInRegion(context, diskIds, regionId);
       const localDisks = disks.filter((disk) => validate.isLocalDiskCategory(disk.category));
       if (localDisks.length === disks.length && localDisks.length > 0)
         throw EcsError.diskCategoryNotSupported();
       if (localDisks.length > 0) throw EcsError.someDiskCategoriesNotSupported();
-      for (const disk of disks) disk.policyId = policyId;
+      if (context.policiesPerDisk === 1) {
+        for (const disk of disks) disk.policyIds = [policyId];
+        return {};
+      }
+      const joining = disks.filter((disk) => !disk.policyIds.includes(policyId));
+      if (joining.some((disk) => policiesOfDisk(context.state, disk).length >= context.policiesPerDisk)) {
+        throw EcsError.policiesPerDiskExceeded(context.policiesPerDisk);
+      }
+      for (const disk of joining) disk.policyIds.push(policyId);
       return {};
     };
   },
 };
 
+/**
+ * Cancel takes a disk-associated policy off the disks. Without autoSnapshotPolicyId, a disk with
+ * more than one such policy fails the whole request; with it, a disk that does not carry the policy
+ * is left as it is.
+ */
 export const cancelAutoSnapshotPolicy: Action = {
   mutates: true,
   validate(params) {
@@ -61,10 +86,14 @@ export const cancelAutoSnapshotPolicy: Action = {
 
     return (context) => {
       checkRegionSupported(context, regionId);
-      if (policyId !== undefined) policyInRegion(context, policyId, regionId);
-      for (const disk of disksInRegion(context, diskIds, regionId)) {
-        if (policyId === undefined || disk.policyId === policyId) delete disk.policyId;
+      if (policyId !== undefined) checkAssociatedWithDisk(policyInRegion(context, policyId, regionId));
+      const disks = disksInRegion(context, diskIds, regionId);
+      if (policyId === undefined) {
+        if (disks.some((disk) => disk.policyIds.length > 1)) throw EcsError.tooManyPoliciesToCancel();
+        for (const disk of disks) disk.policyIds = [];
+        return {};
       }
+      for (const disk of disks) disk.policyIds = disk.policyIds.filter((id) => id !== policyId);
       return {};
     };
   },
@@ -92,7 +121,7 @@ export const describeDisks: Action = {
         (disk) =>
           disk.regionId === regionId &&
           (wanted === undefined || wanted.has(disk.diskId)) &&
-          (policyId === undefined || disk.policyId === policyId),
+          (policyId === undefined || policiesOfDisk(context.state, disk).includes(policyId)),
       );
       if (byToken) {
         const size = maxResults ?? 10;
@@ -100,20 +129,24 @@ export const describeDisks: Action = {
         return {
           TotalCount: matching.length,
           NextToken: end < matching.length ? String(end) : "",
-          Disks: { Disk: matching.slice(start, end).map(describeDisk) },
+          Disks: { Disk: matching.slice(start, end).map((disk) => describeDisk(context.state, disk)) },
         };
       }
       return {
         TotalCount: matching.length,
         PageNumber: pageNumber,
         PageSize: pageSize,
-        Disks: { Disk: slicePage(matching, pageNumber, pageSize).map(describeDisk) },
+        Disks: {
+          Disk: slicePage(matching, pageNumber, pageSize).map((disk) => describeDisk(context.state, disk)),
+        },
       };
     };
   },
 };
 
-function describeDisk(disk: DiskRecord): Record<string, unknown> {
+/** DescribeDisks has one policy field: it shows the disk's first policy (see policiesOfDisk). */
+function describeDisk(state: EcsState, disk: DiskRecord): Record<string, unknown> {
+  const [firstPolicyId] = policiesOfDisk(state, disk);
   return {
     DiskId: disk.diskId,
     RegionId: disk.regionId,
@@ -121,7 +154,44 @@ function describeDisk(disk: DiskRecord): Record<string, unknown> {
     Category: disk.category,
     Type: "data",
     Status: disk.attached ? "In_use" : "Available",
-    AutoSnapshotPolicyId: disk.policyId ?? "",
-    EnableAutoSnapshot: disk.policyId !== undefined,
+    InstanceId: disk.instanceId ?? "",
+    AutoSnapshotPolicyId: firstPolicyId ?? "",
+    EnableAutoSnapshot: firstPolicyId !== undefined,
   };
 }
+
+/**
+ * The (policy, disk) pairs of one policy or of one disk, tag-matched ones included. MaxResults under
+ * 10 means 10 and over 100 means 100; NextToken is the offset of the next page.
+ */
+export const describeAutoSnapshotPolicyAssociations: Action = {
+  mutates: false,
+  validate(params) {
+    const regionId = validate.regionId(params, "RegionId");
+    const policyId = params.get("AutoSnapshotPolicyId") || undefined;
+    const diskId = params.get("DiskId") || undefined;
+    if ((policyId === undefined) === (diskId === undefined)) throw EcsError.policyOrDiskRequired();
+    const maxResults = params.integer("MaxResults", () => EcsError.invalidParameter("MaxResults"));
+    const pageSize = Math.min(Math.max(maxResults ?? 0, ASSOCIATIONS_PAGE.min), ASSOCIATIONS_PAGE.max);
+    const start = Number(params.get("NextToken") || "0");
+    if (!Number.isInteger(start) || start < 0) throw EcsError.invalidParameter("NextToken");
+
+    return (context) => {
+      const pairs =
+        policyId !== undefined
+          ? disksOfPolicy(context.state, policyInRegion(context, policyId, regionId)).map((disk) => ({
+              AutoSnapshotPolicyId: policyId,
+              DiskId: disk.diskId,
+            }))
+          : policiesOfDisk(context.state, disksInRegion(context, [diskId!], regionId)[0]).map((id) => ({
+              AutoSnapshotPolicyId: id,
+              DiskId: diskId!,
+            }));
+      const end = start + pageSize;
+      return {
+        NextToken: end < pairs.length ? String(end) : "",
+        AutoSnapshotPolicyAssociations: { AutoSnapshotPolicyAssociation: pairs.slice(start, end) },
+      };
+    };
+  },
+};

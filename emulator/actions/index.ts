@@ -1,5 +1,10 @@
 import type { Action } from "./action";
-import { applyAutoSnapshotPolicy, cancelAutoSnapshotPolicy, describeDisks } from "./disks";
+import {
+  applyAutoSnapshotPolicy,
+  cancelAutoSnapshotPolicy,
+  describeAutoSnapshotPolicyAssociations,
+  describeDisks,
+} from "./disks";
 import {
   createAutoSnapshotPolicy,
   deleteAutoSnapshotPolicy,
@@ -9,7 +14,7 @@ import {
 import { describeRegions } from "./regions";
 import { listTagResources, tagResources, untagResources } from "./tags";
 
-export type { Action, ActionContext, Switches } from "./action";
+export type { Action, ActionContext, PoliciesPerDisk, Switches } from "./action";
 
 /** Every action the local endpoint serves, by its ECS name. */
 export const ACTIONS: ReadonlyMap<string, Action> = new Map([
@@ -19,6 +24,7 @@ export const ACTIONS: ReadonlyMap<string, Action> = new Map([
   ["DescribeAutoSnapshotPolicyEx", describeAutoSnapshotPolicyEx],
   ["ApplyAutoSnapshotPolicy", applyAutoSnapshotPolicy],
   ["CancelAutoSnapshotPolicy", cancelAutoSnapshotPolicy],
+  ["DescribeAutoSnapshotPolicyAssociations", describeAutoSnapshotPolicyAssociations],
   ["DescribeDisks", describeDisks],
   ["TagResources", tagResources],
   ["UntagResources", untagResources],

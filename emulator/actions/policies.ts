@@ -1,7 +1,7 @@
 import { EcsError } from "../errors";
 import type { Params } from "../params";
 import { regionIdCode } from "../regions";
-import type { EcsState, PolicyRecord } from "../store";
+import { disksOfPolicy, newPolicyRecord, type PolicyRecord, type TargetTag } from "../model";
 import * as validate from "../validation";
 import {
   type Action,
@@ -9,7 +9,6 @@ import {
   checkAccountStatus,
   checkRegionSupported,
   hasTags,
-  isoSeconds,
   policyInRegion,
   randomIdSuffix,
   slicePage,
@@ -41,6 +40,9 @@ export const createAutoSnapshotPolicy: Action = {
     const encryption = validate.copyEncryption(params);
     const tags = validate.tags(params);
     const resourceGroupId = params.get("ResourceGroupId") ?? "";
+    const associationType = validate.associationType(params, regionId) ?? "AssociatedWithDisk";
+    const targetTags = validate.targetTags(params);
+    checkTargetTags(associationType === "AssociatedWithInstanceTag", targetTags);
 
     return (context) => {
       checkRegionSupported(context, regionId);
@@ -49,9 +51,10 @@ export const createAutoSnapshotPolicy: Action = {
         (policy) => policy.regionId === regionId && policy.type === "Custom",
       );
       if (inRegion.length >= POLICIES_PER_REGION) throw EcsError.quotaExceeded();
-      const policy: PolicyRecord = {
+      const policy = newPolicyRecord({
         id: newPolicyId(regionId),
         regionId,
+        type: "Custom",
         name: name ?? "",
         timePoints,
         repeatWeekdays,
@@ -62,16 +65,26 @@ export const createAutoSnapshotPolicy: Action = {
         encrypted: encryption.encrypted ?? false,
         kmsKeyId: encryption.kmsKeyId ?? "",
         resourceGroupId,
-        type: "Custom",
-        creationTime: isoSeconds(new Date()),
         tags,
-      };
+        associationType,
+        targetTags: targetTags ?? [],
+      });
       context.state.policies[policy.id] = policy;
       return { AutoSnapshotPolicyId: policy.id };
     };
   },
 };
 
+/** Target tags go with AssociatedWithInstanceTag, which needs at least one. */
+function checkTargetTags(byInstanceTag: boolean, targetTags: TargetTag[] | undefined): void {
+  if (byInstanceTag && targetTags === undefined) throw EcsError.missingParameter("TargetTags.1.Key");
+  if (!byInstanceTag && targetTags !== undefined) throw EcsError.targetTagsNotAllowed();
+}
+
+/**
+ * ModifyEx cannot change the association type (its request has no AssociationType); TargetTags
+ * replace the policy's whole list.
+ */
 export const modifyAutoSnapshotPolicyEx: Action = {
   mutates: true,
   validate(params) {
@@ -85,11 +98,15 @@ export const modifyAutoSnapshotPolicyEx: Action = {
     const targetCopyRegions = validate.targetCopyRegions(params, regionId);
     const copiedSnapshotsRetentionDays = validate.copiedSnapshotsRetentionDays(params);
     const encryption = validate.copyEncryption(params);
+    const targetTags = validate.targetTags(params);
 
     return (context) => {
       checkRegionSupported(context, regionId);
       const policy = policyInRegion(context, policyId, regionId);
       if (policy.type !== "Custom") throw EcsError.policyTypeUnsupported();
+      if (targetTags !== undefined && policy.associationType !== "AssociatedWithInstanceTag") {
+        throw EcsError.targetTagsNotAllowed();
+      }
       const copyEnabled = enableCrossRegionCopy ?? policy.enableCrossRegionCopy;
       const copyRegions = targetCopyRegions ?? policy.targetCopyRegions;
       if (copyEnabled && copyRegions.length === 0) throw EcsError.targetCopyRegionsInvalid();
@@ -103,6 +120,7 @@ export const modifyAutoSnapshotPolicyEx: Action = {
         copiedSnapshotsRetentionDays: copiedSnapshotsRetentionDays ?? policy.copiedSnapshotsRetentionDays,
         encrypted: encryption.encrypted ?? policy.encrypted,
         kmsKeyId: encryption.kmsKeyId ?? policy.kmsKeyId,
+        targetTags: targetTags ?? policy.targetTags,
       });
       return {};
     };
@@ -118,8 +136,8 @@ export const deleteAutoSnapshotPolicy: Action = {
       checkRegionSupported(context, regionId);
       const policy = policyInRegion(context, policyId, regionId);
       if (policy.type !== "Custom") throw EcsError.policyTypeUnsupported();
-      for (const disk of Object.values(context.state.disks)) {
-        if (disk.policyId === policyId) delete disk.policyId;
+      for (const disk of disksOfPolicy(context.state, policy)) {
+        disk.policyIds = disk.policyIds.filter((id) => id !== policyId);
       }
       delete context.state.policies[policyId];
       return {};
@@ -160,10 +178,6 @@ export const describeAutoSnapshotPolicyEx: Action = {
   },
 };
 
-function attachedDiskCount(state: EcsState, policyId: string): number {
-  return Object.values(state.disks).filter((disk) => disk.policyId === policyId).length;
-}
-
 function describePolicy(context: ActionContext, policy: PolicyRecord): Record<string, unknown> {
   return {
     AutoSnapshotPolicyId: policy.id,
@@ -178,10 +192,12 @@ function describePolicy(context: ActionContext, policy: PolicyRecord): Record<st
     CopyEncryptionConfiguration: { Encrypted: policy.encrypted, KMSKeyId: policy.kmsKeyId },
     Status: "Normal",
     CreationTime: policy.creationTime,
-    DiskNums: attachedDiskCount(context.state, policy.id),
+    DiskNums: disksOfPolicy(context.state, policy).length,
     VolumeNums: 0,
     ResourceGroupId: policy.resourceGroupId,
     Type: policy.type,
     Tags: { Tag: Object.entries(policy.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) },
+    AssociationType: policy.associationType,
+    TargetTags: { TargetTag: policy.targetTags.map(({ key, value }) => ({ TagKey: key, TagValue: value })) },
   };
 }

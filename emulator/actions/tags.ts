@@ -1,15 +1,33 @@
 import { EcsError } from "../errors";
+import { type EcsState, type TagMap } from "../model";
 import type { Params } from "../params";
-import type { PolicyRecord } from "../store";
 import * as validate from "../validation";
-import { type Action, type ActionContext, hasTags } from "./action";
+import { type Action, hasTags } from "./action";
 
-const RESOURCE_TYPE = "snapshotpolicy";
 const LIST_PAGE_SIZE = 50;
 
-function resourceType(params: Params): void {
-  if (params.required("ResourceType").toLowerCase() !== RESOURCE_TYPE)
-    throw EcsError.resourceTypeNotSupported();
+/** A resource that carries tags, whatever its type. */
+interface Tagged {
+  id: string;
+  regionId: string;
+  tags: TagMap;
+}
+
+/** The resource types the endpoint tags, by their `ResourceType` name (matched case-insensitively). */
+const RESOURCE_TYPES: Record<string, (state: EcsState) => Tagged[]> = {
+  snapshotpolicy: (state) => Object.values(state.policies),
+  instance: (state) =>
+    Object.values(state.instances).map((instance) => ({
+      id: instance.instanceId,
+      regionId: instance.regionId,
+      tags: instance.tags,
+    })),
+};
+
+function resourceType(params: Params): string {
+  const type = params.required("ResourceType").toLowerCase();
+  if (!Object.hasOwn(RESOURCE_TYPES, type)) throw EcsError.resourceTypeNotSupported();
+  return type;
 }
 
 function resourceIds(params: Params, required: boolean): string[] {
@@ -18,12 +36,17 @@ function resourceIds(params: Params, required: boolean): string[] {
   return ids;
 }
 
-/** The policies with these ids in this region; all must exist. */
-function policies(context: ActionContext, ids: string[], regionId: string): PolicyRecord[] {
+function resourcesInRegion(state: EcsState, type: string, regionId: string): Tagged[] {
+  return RESOURCE_TYPES[type](state).filter((resource) => resource.regionId === regionId);
+}
+
+/** The resources with these ids in this region; all must exist. */
+function resources(state: EcsState, type: string, ids: string[], regionId: string): Tagged[] {
+  const byId = new Map(resourcesInRegion(state, type, regionId).map((resource) => [resource.id, resource]));
   return ids.map((id) => {
-    const policy = context.state.policies[id];
-    if (!policy || policy.regionId !== regionId) throw EcsError.resourceNotFound();
-    return policy;
+    const resource = byId.get(id);
+    if (!resource) throw EcsError.resourceNotFound();
+    return resource;
   });
 }
 
@@ -31,18 +54,18 @@ export const tagResources: Action = {
   mutates: true,
   validate(params) {
     const regionId = validate.regionId(params, "RegionId");
-    resourceType(params);
+    const type = resourceType(params);
     const ids = resourceIds(params, true);
     const tags = validate.tags(params);
     if (Object.keys(tags).length === 0) throw EcsError.missingParameter("Tag.1.Key");
 
     return (context) => {
-      const targets = policies(context, ids, regionId);
-      for (const policy of targets) {
-        const merged = { ...policy.tags, ...tags };
-        if (Object.keys(merged).length > validate.MAX_TAGS_PER_RESOURCE) throw EcsError.tagCountExceeded();
+      const targets = resources(context.state, type, ids, regionId);
+      for (const target of targets) {
+        const keys = new Set([...Object.keys(target.tags), ...Object.keys(tags)]);
+        if (keys.size > validate.MAX_TAGS_PER_RESOURCE) throw EcsError.tagCountExceeded();
       }
-      for (const policy of targets) Object.assign(policy.tags, tags);
+      for (const target of targets) Object.assign(target.tags, tags);
       return {};
     };
   },
@@ -52,14 +75,14 @@ export const untagResources: Action = {
   mutates: true,
   validate(params) {
     const regionId = validate.regionId(params, "RegionId");
-    resourceType(params);
+    const type = resourceType(params);
     const ids = resourceIds(params, true);
     const keys = params.numbered("TagKey");
     const all = params.boolean("All") ?? false;
 
     return (context) => {
-      for (const policy of policies(context, ids, regionId)) {
-        for (const key of all ? Object.keys(policy.tags) : keys) delete policy.tags[key];
+      for (const target of resources(context.state, type, ids, regionId)) {
+        for (const key of all ? Object.keys(target.tags) : keys) delete target.tags[key];
       }
       return {};
     };
@@ -70,7 +93,7 @@ export const listTagResources: Action = {
   mutates: false,
   validate(params) {
     const regionId = validate.regionId(params, "RegionId");
-    resourceType(params);
+    const type = resourceType(params);
     const ids = new Set(resourceIds(params, false));
     const filters = params.tags();
     const nextToken = params.get("NextToken") || "0";
@@ -78,17 +101,12 @@ export const listTagResources: Action = {
     if (!Number.isInteger(start) || start < 0) throw EcsError.invalidParameter("NextToken");
 
     return (context) => {
-      const rows = Object.values(context.state.policies)
-        .filter(
-          (policy) =>
-            policy.regionId === regionId &&
-            (ids.size === 0 || ids.has(policy.id)) &&
-            hasTags(policy, filters),
-        )
-        .flatMap((policy) =>
-          Object.entries(policy.tags).map(([TagKey, TagValue]) => ({
-            ResourceId: policy.id,
-            ResourceType: RESOURCE_TYPE,
+      const rows = resourcesInRegion(context.state, type, regionId)
+        .filter((resource) => (ids.size === 0 || ids.has(resource.id)) && hasTags(resource, filters))
+        .flatMap((resource) =>
+          Object.entries(resource.tags).map(([TagKey, TagValue]) => ({
+            ResourceId: resource.id,
+            ResourceType: type,
             TagKey,
             TagValue,
           })),

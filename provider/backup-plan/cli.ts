@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as fs from "node:fs";
-import { BackupPlanError, loadBackupPlan, type BackupPlanSpec } from "../backup-plan";
+import { BackupPlanError, loadBackupPlan } from "./load";
+import type { BackupPlanSpec } from "./schema";
 import { PlanSourceMap } from "./source-positions";
 
 /*

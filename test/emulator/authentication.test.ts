@@ -2,23 +2,22 @@ import * as crypto from "node:crypto";
 import openApiUtils from "@alicloud/openapi-core/dist/utils";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { NonceCache } from "../../emulator/signature";
-import { type Caller, ecsCaller, popCoreCaller } from "./clients";
+import { type Caller, ecsCaller, popCoreCaller } from "../support/ecs-clients";
+import { useLocalEcs } from "../support/use-local-ecs";
 
 const REGION = "cn-hangzhou";
 const DESCRIBE = { RegionId: REGION };
 
-let emulator: EcsEmulator;
-
-beforeAll(async () => {
-  emulator = await startEcsEmulator({
-    credentials: [
-      { accessKeyId: "LTAI-test-one", accessKeySecret: "secret-one" },
-      { accessKeyId: "LTAI-test-two", accessKeySecret: "secret-two" },
-    ],
-  });
+const local = useLocalEcs({
+  credentials: [
+    { accessKeyId: "LTAI-test-one", accessKeySecret: "secret-one" },
+    { accessKeyId: "LTAI-test-two", accessKeySecret: "secret-two" },
+  ],
 });
-
-afterAll(() => emulator.close());
+let emulator: EcsEmulator;
+beforeAll(() => {
+  emulator = local.emulator;
+});
 afterEach(() => jest.restoreAllMocks());
 
 function iso(date: Date): string {

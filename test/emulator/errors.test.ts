@@ -1,31 +1,11 @@
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { type Caller, ecsCaller, json, popCoreCaller, type WireParams } from "./clients";
+import type { EcsEmulator } from "../../emulator";
+import { type Caller, json, type WireParams } from "../support/ecs-clients";
+import { CLIENT_NAMES, useLocalEcs } from "../support/use-local-ecs";
 
 const REGION = "cn-hangzhou";
 const OTHER_REGION = "cn-shanghai";
 
-let emulator: EcsEmulator;
 const ids = { policy: "", otherRegionPolicy: "", systemPolicy: "" };
-
-beforeAll(async () => {
-  emulator = await startEcsEmulator({
-    disks: [
-      { diskId: "d-cloud1", regionId: REGION },
-      { diskId: "d-cloud2", regionId: REGION },
-      { diskId: "d-local1", regionId: REGION, category: "ephemeral_ssd" },
-      { diskId: "d-local2", regionId: REGION, category: "local_ssd_pro" },
-      { diskId: "d-shanghai", regionId: OTHER_REGION },
-    ],
-  });
-  const call = popCoreCaller(emulator);
-  const create = async (regionId: string) =>
-    (await call("CreateAutoSnapshotPolicy", { ...valid, regionId })).body.AutoSnapshotPolicyId as string;
-  ids.policy = await create(REGION);
-  ids.otherRegionPolicy = await create(OTHER_REGION);
-  ids.systemPolicy = emulator.addSystemPolicy(REGION);
-});
-
-afterAll(() => emulator.close());
 
 const valid: WireParams = {
   regionId: REGION,
@@ -55,6 +35,14 @@ const tags = (...pairs: [string, string][]): WireParams =>
     ]),
   );
 
+const targetTags = (...pairs: [string, string][]): WireParams =>
+  Object.fromEntries(
+    pairs.flatMap(([key, value], index) => [
+      [`TargetTags.${index + 1}.Key`, key],
+      [`TargetTags.${index + 1}.Value`, value],
+    ]),
+  );
+
 const missing = (name: string) =>
   `The input parameter "${name}" that is mandatory for processing this request is not supplied.`;
 const TIME_POINTS = "The specified TimePoints parameter is invalid.";
@@ -69,10 +57,221 @@ const COPIED_RETENTION = "The specified CopiedSnapshotsRetentionDays is invalid.
 const NO_POLICY = "The specified automatic snapshot policy does not exist.";
 const NO_DISK = "The specified disk does not exist in the region.";
 const DISK_IDS = "The specified DiskIds are invalid.";
+const TARGET_TAGS_WITH_DISK = "TargetTags can be set only when AssociationType is AssociatedWithInstanceTag.";
+const ONE_OF_POLICY_OR_DISK = "Specify exactly one of AutoSnapshotPolicyId and DiskId.";
 
 type Case = [string, string, () => WireParams, number, string, string];
 
 const CASES: Case[] = [
+  // Reserved tag prefixes, in any case (issue 11 #5)
+  [
+    "tag key ACS: in capitals",
+    "CreateAutoSnapshotPolicy",
+    () => create(tags(["ACS:team", "a"])),
+    400,
+    "InvalidTagKey.Malformed",
+    TAG_KEY,
+  ],
+  [
+    "tag key Aliyun-",
+    "CreateAutoSnapshotPolicy",
+    () => create(tags(["Aliyun-owner", "a"])),
+    400,
+    "InvalidTagKey.Malformed",
+    TAG_KEY,
+  ],
+  [
+    "tag key HTTPS://",
+    "CreateAutoSnapshotPolicy",
+    () => create(tags(["HTTPS://k", "a"])),
+    400,
+    "InvalidTagKey.Malformed",
+    TAG_KEY,
+  ],
+  [
+    "tag value Acs:",
+    "CreateAutoSnapshotPolicy",
+    () => create(tags(["env", "Acs:x"])),
+    400,
+    "InvalidTagValue.Malformed",
+    TAG_VALUE,
+  ],
+  [
+    "tag value Http://",
+    "CreateAutoSnapshotPolicy",
+    () => create(tags(["env", "see Http://x"])),
+    400,
+    "InvalidTagValue.Malformed",
+    TAG_VALUE,
+  ],
+  [
+    "instance tag key aLiYuN",
+    "TagResources",
+    () => ({
+      RegionId: REGION,
+      ResourceType: "instance",
+      "ResourceId.1": "i-tagged",
+      ...tags(["aLiYuNx", "b"]),
+    }),
+    400,
+    "InvalidTagKey.Malformed",
+    TAG_KEY,
+  ],
+  // AssociationType and TargetTags
+  [
+    "unknown AssociationType",
+    "CreateAutoSnapshotPolicy",
+    () => create({ AssociationType: "AssociatedWithVolume" }),
+    400,
+    "InvalidParameter.AssociationType",
+    "The specified AssociationType is not valid: AssociatedWithDisk or AssociatedWithInstanceTag.",
+  ],
+  [
+    "AssociatedWithInstanceTag without TargetTags",
+    "CreateAutoSnapshotPolicy",
+    () => create({ AssociationType: "AssociatedWithInstanceTag" }),
+    400,
+    "MissingParameter",
+    missing("TargetTags.1.Key"),
+  ],
+  [
+    "TargetTags on a disk-associated policy",
+    "CreateAutoSnapshotPolicy",
+    () => create(targetTags(["backup", "gold"])),
+    400,
+    "InvalidParameter.TargetTags",
+    TARGET_TAGS_WITH_DISK,
+  ],
+  [
+    "six TargetTags",
+    "CreateAutoSnapshotPolicy",
+    () =>
+      create({
+        AssociationType: "AssociatedWithInstanceTag",
+        ...targetTags(...Array.from({ length: 6 }, (_, index): [string, string] => [`k${index}`, ""])),
+      }),
+    400,
+    "InvalidParameter.TargetTags",
+    "The specified TargetTags are beyond the permitted range: at most 5.",
+  ],
+  [
+    "TargetTags.6 alone",
+    "CreateAutoSnapshotPolicy",
+    () => create({ AssociationType: "AssociatedWithInstanceTag", "TargetTags.6.Key": "k" }),
+    400,
+    "InvalidParameter.TargetTags",
+    "The specified TargetTags are beyond the permitted range: at most 5.",
+  ],
+  [
+    "TargetTags key acs: in capitals",
+    "CreateAutoSnapshotPolicy",
+    () => create({ AssociationType: "AssociatedWithInstanceTag", ...targetTags(["ACS:x", ""]) }),
+    400,
+    "InvalidTagKey.Malformed",
+    "The specified TargetTags.N.Key is not valid.",
+  ],
+  [
+    "TargetTags value with a URL",
+    "CreateAutoSnapshotPolicy",
+    () => create({ AssociationType: "AssociatedWithInstanceTag", ...targetTags(["k", "HTTP://x"]) }),
+    400,
+    "InvalidTagValue.Malformed",
+    "The specified TargetTags.N.Value is not valid.",
+  ],
+  [
+    "TargetTags with a repeated key",
+    "CreateAutoSnapshotPolicy",
+    () => create({ AssociationType: "AssociatedWithInstanceTag", ...targetTags(["k", "a"], ["k", "b"]) }),
+    400,
+    "Duplicate.TagKey",
+    "The Tag.N.Key contain duplicate key.",
+  ],
+  [
+    "AssociatedWithInstanceTag in a region outside the SDK's list",
+    "CreateAutoSnapshotPolicy",
+    () =>
+      create({
+        regionId: "cn-nanjing",
+        AssociationType: "AssociatedWithInstanceTag",
+        ...targetTags(["backup", "gold"]),
+      }),
+    403,
+    "OperationDenied.AssociationTypeNotSupportedInRegion",
+    "AssociatedWithInstanceTag is not supported in the specified region.",
+  ],
+  [
+    "TargetTags on a disk-associated policy",
+    "ModifyAutoSnapshotPolicyEx",
+    () => modify(targetTags(["backup", "gold"])),
+    400,
+    "InvalidParameter.TargetTags",
+    TARGET_TAGS_WITH_DISK,
+  ],
+  // DescribeAutoSnapshotPolicyAssociations
+  [
+    "neither policy nor disk",
+    "DescribeAutoSnapshotPolicyAssociations",
+    () => ({ RegionId: REGION }),
+    400,
+    "InvalidParameter",
+    ONE_OF_POLICY_OR_DISK,
+  ],
+  [
+    "both policy and disk",
+    "DescribeAutoSnapshotPolicyAssociations",
+    () => ({ RegionId: REGION, AutoSnapshotPolicyId: ids.policy, DiskId: "d-cloud1" }),
+    400,
+    "InvalidParameter",
+    ONE_OF_POLICY_OR_DISK,
+  ],
+  [
+    "no RegionId",
+    "DescribeAutoSnapshotPolicyAssociations",
+    () => ({ DiskId: "d-cloud1" }),
+    400,
+    "MissingParameter",
+    missing("RegionId"),
+  ],
+  [
+    "unknown policy",
+    "DescribeAutoSnapshotPolicyAssociations",
+    () => ({ RegionId: REGION, AutoSnapshotPolicyId: "sp-bp1nothere" }),
+    404,
+    "ParameterInvalid",
+    NO_POLICY,
+  ],
+  [
+    "policy of another region",
+    "DescribeAutoSnapshotPolicyAssociations",
+    () => ({ RegionId: REGION, AutoSnapshotPolicyId: ids.otherRegionPolicy }),
+    404,
+    "ParameterInvalid",
+    NO_POLICY,
+  ],
+  [
+    "disk of another region",
+    "DescribeAutoSnapshotPolicyAssociations",
+    () => ({ RegionId: REGION, DiskId: "d-shanghai" }),
+    404,
+    "InvalidDiskId.NotFound",
+    NO_DISK,
+  ],
+  [
+    "MaxResults not a number",
+    "DescribeAutoSnapshotPolicyAssociations",
+    () => ({ RegionId: REGION, DiskId: "d-cloud1", MaxResults: "ten" }),
+    400,
+    "InvalidParameter",
+    'The specified parameter "MaxResults" is not valid.',
+  ],
+  [
+    "NextToken not ours",
+    "DescribeAutoSnapshotPolicyAssociations",
+    () => ({ RegionId: REGION, DiskId: "d-cloud1", NextToken: "caeba0bbb2be03f84eb48b699f0a" }),
+    400,
+    "InvalidParameter",
+    'The specified parameter "NextToken" is not valid.',
+  ],
   // CreateAutoSnapshotPolicy
   [
     "no timePoints",
@@ -666,7 +865,7 @@ const CASES: Case[] = [
   [
     "tag: other resource type",
     "TagResources",
-    () => ({ RegionId: REGION, ResourceType: "instance", "ResourceId.1": ids.policy, ...tags(["a", "b"]) }),
+    () => ({ RegionId: REGION, ResourceType: "disk", "ResourceId.1": ids.policy, ...tags(["a", "b"]) }),
     400,
     "InvalidResourceType.NotSupported",
     "The specified ResourceType is not supported.",
@@ -702,114 +901,141 @@ const CASES: Case[] = [
   ],
 ];
 
-describe.each<[string, (emulator: EcsEmulator) => Caller]>([
-  ["pop-core", (e) => popCoreCaller(e)],
-  ["ecs20140526", (e) => ecsCaller(e)],
-])("error codes through %s", (_client, makeCaller) => {
-  let call: Caller;
-  beforeAll(() => {
-    call = makeCaller(emulator);
+/** The conformance suite, run in both kinds of account. */
+describe.each([1, 10] as const)("an account with %i polic(ies) per disk", (policiesPerDisk) => {
+  let emulator: EcsEmulator;
+
+  const local = useLocalEcs({
+    policiesPerDisk,
+    disks: [
+      { diskId: "d-cloud1", regionId: REGION },
+      { diskId: "d-cloud2", regionId: REGION },
+      { diskId: "d-local1", regionId: REGION, category: "ephemeral_ssd" },
+      { diskId: "d-local2", regionId: REGION, category: "local_ssd_pro" },
+      { diskId: "d-shanghai", regionId: OTHER_REGION },
+    ],
+    instances: [{ instanceId: "i-tagged", regionId: REGION, tags: { backup: "gold" } }],
+  });
+  beforeAll(async () => {
+    emulator = local.emulator;
+    const call = local.callers["pop-core"];
+    const create = async (regionId: string) =>
+      (await call("CreateAutoSnapshotPolicy", { ...valid, regionId })).body.AutoSnapshotPolicyId as string;
+    ids.policy = await create(REGION);
+    ids.otherRegionPolicy = await create(OTHER_REGION);
+    ids.systemPolicy = emulator.addSystemPolicy(REGION);
   });
 
-  test.each(CASES)("%s: %s → %i %s", async (_name, action, params, status, code, message) => {
-    const before = JSON.stringify(
-      await call("DescribeAutoSnapshotPolicyEx", { RegionId: REGION, PageSize: 100 }),
-    );
-    const answer = await call(action, params());
-    expect(answer).toEqual({
-      status,
-      body: {
-        RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/),
-        HostId: expect.any(String),
-        Code: code,
-        Message: message,
-        Recommend: expect.stringContaining(code),
-      },
+  describe.each(CLIENT_NAMES)("error codes through %s", (client) => {
+    let call: Caller;
+    beforeAll(() => {
+      call = local.callers[client];
     });
-    const after = JSON.stringify(
-      await call("DescribeAutoSnapshotPolicyEx", { RegionId: REGION, PageSize: 100 }),
-    );
-    expect(after.replace(/"RequestId":"[^"]+"/, "")).toBe(before.replace(/"RequestId":"[^"]+"/, ""));
-  });
-});
 
-describe("switchable states", () => {
-  let call: Caller;
-  beforeAll(() => {
-    call = popCoreCaller(emulator);
-  });
-  afterEach(() => {
-    emulator.setAccountStatus({});
-    emulator.setUnsupportedRegions([]);
-  });
-
-  test.each([
-    [
-      { notEnoughBalance: true },
-      "InvalidAccountStatus.NotEnoughBalance",
-      "Your account does not have enough balance.",
-    ],
-    [
-      { snapshotServiceUnavailable: true },
-      "InvalidAccountStatus.SnapshotServiceUnavailable",
-      "Snapshot service has not been opened yet.",
-    ],
-  ])("account status %j fails Create and Apply with 403 %s", async (status, code, message) => {
-    emulator.setAccountStatus(status);
-    for (const [action, params] of [
-      ["CreateAutoSnapshotPolicy", valid],
-      ["ApplyAutoSnapshotPolicy", apply({})],
-    ] as const) {
-      const answer = await call(action, params);
-      expect(answer.status).toBe(403);
-      expect(answer.body).toMatchObject({ Code: code, Message: message });
-    }
-    emulator.setAccountStatus({});
-    expect((await call("CreateAutoSnapshotPolicy", valid)).status).toBe(200);
-  });
-
-  test("a region without the action answers 403 Abs.InvalidAction.RegionNotSupport", async () => {
-    emulator.setUnsupportedRegions([REGION]);
-    for (const [action, params] of [
-      ["CreateAutoSnapshotPolicy", valid],
-      ["ModifyAutoSnapshotPolicyEx", modify({ retentionDays: 9 })],
-    ] as const) {
-      const answer = await call(action, params);
-      expect(answer.status).toBe(403);
-      expect(answer.body).toMatchObject({
-        Code: "Abs.InvalidAction.RegionNotSupport",
-        Message: "This region does not support this action.",
+    test.each(CASES)("%s: %s → %i %s", async (_name, action, params, status, code, message) => {
+      const before = JSON.stringify(
+        await call("DescribeAutoSnapshotPolicyEx", { RegionId: REGION, PageSize: 100 }),
+      );
+      const answer = await call(action, params());
+      expect(answer).toEqual({
+        status,
+        body: {
+          RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/),
+          HostId: expect.any(String),
+          Code: code,
+          Message: message,
+          Recommend: expect.stringContaining(code),
+        },
       });
-    }
-    expect((await call("CreateAutoSnapshotPolicy", { ...valid, regionId: OTHER_REGION })).status).toBe(200);
-  });
-
-  test("the 101st policy of a region answers 403 AutoSnapshotPolicy.QuotaExceed", async () => {
-    const region = "eu-west-1";
-    const created: string[] = [];
-    for (let index = 0; index < 100; index += 1) {
-      const answer = await call("CreateAutoSnapshotPolicy", { ...valid, regionId: region });
-      expect(answer.status).toBe(200);
-      created.push(answer.body.AutoSnapshotPolicyId as string);
-    }
-    const refused = await call("CreateAutoSnapshotPolicy", { ...valid, regionId: region });
-    expect(refused).toMatchObject({
-      status: 403,
-      body: {
-        Code: "AutoSnapshotPolicy.QuotaExceed",
-        Message: "The maximum number of automatic snapshot policy has been reached.",
-      },
+      const after = JSON.stringify(
+        await call("DescribeAutoSnapshotPolicyEx", { RegionId: REGION, PageSize: 100 }),
+      );
+      expect(after.replace(/"RequestId":"[^"]+"/, "")).toBe(before.replace(/"RequestId":"[^"]+"/, ""));
     });
-    expect((await call("CreateAutoSnapshotPolicy", { ...valid, regionId: "eu-central-1" })).status).toBe(200);
-    await call("DeleteAutoSnapshotPolicy", { regionId: region, autoSnapshotPolicyId: created[0] });
-    expect((await call("CreateAutoSnapshotPolicy", { ...valid, regionId: region })).status).toBe(200);
   });
 
-  test("a disk deleted outside is no longer found", async () => {
-    emulator.addDisks([{ diskId: "d-doomed", regionId: REGION }]);
-    expect((await call("ApplyAutoSnapshotPolicy", apply({ diskIds: json(["d-doomed"]) }))).status).toBe(200);
-    emulator.removeDisk("d-doomed");
-    const answer = await call("ApplyAutoSnapshotPolicy", apply({ diskIds: json(["d-doomed"]) }));
-    expect(answer).toMatchObject({ status: 404, body: { Code: "InvalidDiskId.NotFound" } });
+  describe("switchable states", () => {
+    let call: Caller;
+    beforeAll(() => {
+      call = local.callers["pop-core"];
+    });
+    afterEach(() => {
+      emulator.setAccountStatus({});
+      emulator.setUnsupportedRegions([]);
+    });
+
+    test.each([
+      [
+        { notEnoughBalance: true },
+        "InvalidAccountStatus.NotEnoughBalance",
+        "Your account does not have enough balance.",
+      ],
+      [
+        { snapshotServiceUnavailable: true },
+        "InvalidAccountStatus.SnapshotServiceUnavailable",
+        "Snapshot service has not been opened yet.",
+      ],
+    ])("account status %j fails Create and Apply with 403 %s", async (status, code, message) => {
+      emulator.setAccountStatus(status);
+      for (const [action, params] of [
+        ["CreateAutoSnapshotPolicy", valid],
+        ["ApplyAutoSnapshotPolicy", apply({})],
+      ] as const) {
+        const answer = await call(action, params);
+        expect(answer.status).toBe(403);
+        expect(answer.body).toMatchObject({ Code: code, Message: message });
+      }
+      emulator.setAccountStatus({});
+      expect((await call("CreateAutoSnapshotPolicy", valid)).status).toBe(200);
+    });
+
+    test("a region without the action answers 403 Abs.InvalidAction.RegionNotSupport", async () => {
+      emulator.setUnsupportedRegions([REGION]);
+      for (const [action, params] of [
+        ["CreateAutoSnapshotPolicy", valid],
+        ["ModifyAutoSnapshotPolicyEx", modify({ retentionDays: 9 })],
+      ] as const) {
+        const answer = await call(action, params);
+        expect(answer.status).toBe(403);
+        expect(answer.body).toMatchObject({
+          Code: "Abs.InvalidAction.RegionNotSupport",
+          Message: "This region does not support this action.",
+        });
+      }
+      expect((await call("CreateAutoSnapshotPolicy", { ...valid, regionId: OTHER_REGION })).status).toBe(200);
+    });
+
+    test("the 101st policy of a region answers 403 AutoSnapshotPolicy.QuotaExceed", async () => {
+      const region = "eu-west-1";
+      const created: string[] = [];
+      for (let index = 0; index < 100; index += 1) {
+        const answer = await call("CreateAutoSnapshotPolicy", { ...valid, regionId: region });
+        expect(answer.status).toBe(200);
+        created.push(answer.body.AutoSnapshotPolicyId as string);
+      }
+      const refused = await call("CreateAutoSnapshotPolicy", { ...valid, regionId: region });
+      expect(refused).toMatchObject({
+        status: 403,
+        body: {
+          Code: "AutoSnapshotPolicy.QuotaExceed",
+          Message: "The maximum number of automatic snapshot policy has been reached.",
+        },
+      });
+      expect((await call("CreateAutoSnapshotPolicy", { ...valid, regionId: "eu-central-1" })).status).toBe(
+        200,
+      );
+      await call("DeleteAutoSnapshotPolicy", { regionId: region, autoSnapshotPolicyId: created[0] });
+      expect((await call("CreateAutoSnapshotPolicy", { ...valid, regionId: region })).status).toBe(200);
+    });
+
+    test("a disk deleted outside is no longer found", async () => {
+      emulator.addDisks([{ diskId: "d-doomed", regionId: REGION }]);
+      expect((await call("ApplyAutoSnapshotPolicy", apply({ diskIds: json(["d-doomed"]) }))).status).toBe(
+        200,
+      );
+      emulator.removeDisk("d-doomed");
+      const answer = await call("ApplyAutoSnapshotPolicy", apply({ diskIds: json(["d-doomed"]) }));
+      expect(answer).toMatchObject({ status: 404, body: { Code: "InvalidDiskId.NotFound" } });
+    });
   });
 });

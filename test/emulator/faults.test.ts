@@ -1,18 +1,25 @@
 import * as $Ecs from "@alicloud/ecs20140526";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { diskList, ecsCaller, ecsClient, json, policyList, popCoreCaller, popCoreClient } from "./clients";
+import { useLocalEcs } from "../support/use-local-ecs";
+import {
+  diskList,
+  ecsCaller,
+  ecsClient,
+  json,
+  policyList,
+  popCoreCaller,
+  popCoreClient,
+} from "../support/ecs-clients";
 
 const REGION = "cn-hangzhou";
 const DESCRIBE = { RegionId: REGION };
 const CREATE = { regionId: REGION, timePoints: json([4]), repeatWeekdays: json([2]), retentionDays: 5 };
 
+const local = useLocalEcs({}, "test");
 let emulator: EcsEmulator;
-
-beforeEach(async () => {
-  emulator = await startEcsEmulator();
+beforeEach(() => {
+  emulator = local.emulator;
 });
-
-afterEach(() => emulator.close());
 
 test("a throttling rule answers N times, then the action runs again", async () => {
   emulator.addFault({ action: "DescribeAutoSnapshotPolicyEx", times: 2, code: "Throttling" });
@@ -141,7 +148,7 @@ describe("the control route", () => {
     expect(await response.json()).toMatchObject({ Code: "InvalidAction.NotFound" });
   });
 
-  test("when on, sets faults, disks, account status, unsupported regions and system policies", async () => {
+  test("when on, sets faults, instances, disks, account status, unsupported regions and system policies", async () => {
     const controlled = await startEcsEmulator({ controlRoute: true });
     const control = (method: string, path: string, body?: unknown) =>
       fetch(`${controlled.url}/__control/${path}`, {
@@ -169,6 +176,32 @@ describe("the control route", () => {
         ["d-ctl2", "ephemeral_ssd"],
       ]);
       expect((await control("DELETE", "disks/d-ctl2")).status).toBe(200);
+
+      const instance = { instanceId: "i-ctl", regionId: REGION, tags: { backup: "gold" } };
+      expect((await control("POST", "instances", instance)).status).toBe(200);
+      expect(
+        (await control("POST", "disks", { diskId: "d-ctl3", regionId: REGION, instanceId: "i-ctl" })).status,
+      ).toBe(200);
+      const orphan = await control("POST", "disks", {
+        diskId: "d-ctl4",
+        regionId: REGION,
+        instanceId: "i-none",
+      });
+      expect(orphan.status).toBe(400);
+      expect(await orphan.json()).toEqual({
+        message: `Seed disk d-ctl4: instance i-none is not a seed instance of ${REGION}`,
+      });
+      const tags = await call("ListTagResources", { ...DESCRIBE, ResourceType: "instance" });
+      expect(tags.body.TagResources).toEqual({
+        TagResource: [{ ResourceId: "i-ctl", ResourceType: "instance", TagKey: "backup", TagValue: "gold" }],
+      });
+      expect(
+        diskList(await call("DescribeDisks", DESCRIBE)).map((disk) => [disk.DiskId, disk.InstanceId]),
+      ).toEqual([
+        ["d-ctl1", ""],
+        ["d-ctl3", "i-ctl"],
+      ]);
+      expect((await control("DELETE", "disks/d-ctl3")).status).toBe(200);
       expect(diskList(await call("DescribeDisks", DESCRIBE)).map((disk) => disk.DiskId)).toEqual(["d-ctl1"]);
 
       expect((await control("POST", "account", { notEnoughBalance: true })).status).toBe(200);

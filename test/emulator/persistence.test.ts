@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { type Caller, diskList, json, policyList, popCoreCaller } from "./clients";
+import { type Caller, diskList, json, policyList, popCoreCaller } from "../support/ecs-clients";
 
 const REGION = "cn-hangzhou";
 const POLICY = { timePoints: json([3]), repeatWeekdays: json([6, 7]), retentionDays: 14 };
@@ -155,3 +155,155 @@ test("8 concurrent clients × 500 writes: every write is served and persisted", 
   }
   expect(tagsSeen).toBe(CLIENTS * WRITES);
 }, 60_000);
+
+describe("generated credentials", () => {
+  test("are kept in the state file, so a restart accepts the same key pair", async () => {
+    const first = await start();
+    expect(first.accessKeyId).toMatch(/^LTAI-local-/);
+    const keys = { accessKeyId: first.accessKeyId, accessKeySecret: first.accessKeySecret };
+    await first.close();
+    expect((fs.statSync(statePath).mode & 0o777).toString(8)).toBe("600");
+
+    const second = await start();
+    expect({ accessKeyId: second.accessKeyId, accessKeySecret: second.accessKeySecret }).toEqual(keys);
+    expect((await popCoreCaller(second, "POST", keys)("DescribeRegions", {})).status).toBe(200);
+  });
+
+  test("given credentials win over the stored ones and are not written to the file", async () => {
+    const first = await start();
+    const generated = first.accessKeyId;
+    await first.close();
+    const second = await start({ credentials });
+    expect(second.accessKeyId).toBe("LTAI-persist");
+    expect(
+      (
+        await popCoreCaller(second, "POST", { accessKeyId: generated, accessKeySecret: "x" })(
+          "DescribeRegions",
+          {},
+        )
+      ).body.Code,
+    ).toBe("InvalidAccessKeyId.NotFound");
+    await second.close();
+    expect(fs.readFileSync(statePath, "utf8")).not.toContain("persist-secret");
+  });
+
+  test("without statePath every start generates a new pair", async () => {
+    const [a, b] = [await startEcsEmulator(), await startEcsEmulator()];
+    running.push(a, b);
+    expect(a.accessKeyId).not.toBe(b.accessKeyId);
+  });
+});
+
+test("instances, their tags, tag-associated policies and several policies per disk survive a restart", async () => {
+  const first = await start({
+    credentials,
+    instances: [
+      {
+        instanceId: "i-keep",
+        regionId: REGION,
+        tags: Object.fromEntries([
+          ["backup", "gold"],
+          ["__proto__", "kept"],
+        ]),
+      },
+    ],
+    disks: [{ diskId: "d-vm", regionId: REGION, instanceId: "i-keep" }],
+  });
+  const call = popCoreCaller(first);
+  const create = async (extra: Record<string, string>) =>
+    (await call("CreateAutoSnapshotPolicy", { regionId: REGION, ...POLICY, ...extra })).body
+      .AutoSnapshotPolicyId as string;
+  const [p1, p2] = [await create({}), await create({ "Tag.1.Key": "constructor", "Tag.1.Value": "c" })];
+  const byTag = await create({
+    AssociationType: "AssociatedWithInstanceTag",
+    "TargetTags.1.Key": "backup",
+    "TargetTags.1.Value": "gold",
+  });
+  for (const policyId of [p1, p2]) {
+    await call("ApplyAutoSnapshotPolicy", {
+      regionId: REGION,
+      autoSnapshotPolicyId: policyId,
+      diskIds: json(["d-vm"]),
+    });
+  }
+  const describe = async (caller: Caller) => ({
+    associations: (
+      await caller("DescribeAutoSnapshotPolicyAssociations", { RegionId: REGION, DiskId: "d-vm" })
+    ).body.AutoSnapshotPolicyAssociations,
+    policies: policyList(await caller("DescribeAutoSnapshotPolicyEx", { RegionId: REGION })),
+    instanceTags: (
+      await caller("ListTagResources", {
+        RegionId: REGION,
+        ResourceType: "instance",
+        "ResourceId.1": "i-keep",
+      })
+    ).body.TagResources,
+  });
+  const before = await describe(call);
+  expect(before.associations).toEqual({
+    AutoSnapshotPolicyAssociation: [p1, p2, byTag].map((AutoSnapshotPolicyId) => ({
+      AutoSnapshotPolicyId,
+      DiskId: "d-vm",
+    })),
+  });
+  expect(before.instanceTags).toEqual({
+    TagResource: [
+      { ResourceId: "i-keep", ResourceType: "instance", TagKey: "backup", TagValue: "gold" },
+      { ResourceId: "i-keep", ResourceType: "instance", TagKey: "__proto__", TagValue: "kept" },
+    ],
+  });
+  await first.close();
+
+  const second = await start({ credentials });
+  expect(await describe(popCoreCaller(second))).toEqual(before);
+});
+
+test("a state file written before several policies per disk (one policyId a disk) is read as one association", async () => {
+  fs.mkdirSync(path.dirname(statePath), { recursive: true });
+  const policy = {
+    id: "sp-bp1legacy000000000000",
+    regionId: REGION,
+    name: "Legacy",
+    timePoints: ["1"],
+    repeatWeekdays: ["1"],
+    retentionDays: 7,
+    enableCrossRegionCopy: false,
+    targetCopyRegions: [],
+    copiedSnapshotsRetentionDays: -1,
+    encrypted: false,
+    kmsKeyId: "",
+    resourceGroupId: "",
+    type: "Custom",
+    creationTime: "2026-01-01T00:00:00Z",
+    tags: {},
+  };
+  fs.writeFileSync(
+    statePath,
+    JSON.stringify({
+      policies: { [policy.id]: policy },
+      disks: {
+        "d-old": {
+          diskId: "d-old",
+          regionId: REGION,
+          category: "cloud_essd",
+          attached: true,
+          policyId: policy.id,
+        },
+        "d-bare": { diskId: "d-bare", regionId: REGION, category: "cloud_essd", attached: true },
+      },
+    }),
+  );
+  const emulator = await start({ credentials });
+  const call = popCoreCaller(emulator);
+  const pairs = await call("DescribeAutoSnapshotPolicyAssociations", {
+    RegionId: REGION,
+    AutoSnapshotPolicyId: policy.id,
+  });
+  expect(pairs.body.AutoSnapshotPolicyAssociations).toEqual({
+    AutoSnapshotPolicyAssociation: [{ AutoSnapshotPolicyId: policy.id, DiskId: "d-old" }],
+  });
+  expect(policyList(await call("DescribeAutoSnapshotPolicyEx", { RegionId: REGION }))[0]).toMatchObject({
+    AssociationType: "AssociatedWithDisk",
+    DiskNums: 1,
+  });
+});

@@ -12,6 +12,7 @@ import {
   outOfBandEcs,
   policyOfDisk,
   type OutOfBandEcs,
+  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 // examples/backup-plan deployed with the real Pulumi CLI (Automation API, inline program, local file
@@ -87,6 +88,7 @@ async function policyIds(): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   emulator = await startEcsEmulator({
+    ...PROVIDER_ACCOUNT,
     disks: [
       ...HANGZHOU_DISKS.map((diskId) => ({ diskId, regionId: "cn-hangzhou" })),
       ...SHANGHAI_DISKS.map((diskId) => ({ diskId, regionId: "cn-shanghai" })),

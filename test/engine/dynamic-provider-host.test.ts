@@ -1,8 +1,8 @@
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { autoSnapshotPolicyProvider, policyAttachmentProvider } from "../../provider";
-import { UNKNOWN } from "../../provider/schemas";
+import { UNKNOWN } from "../../provider/engine";
 import { ProviderHost } from "../support/provider-host";
-import { REGION, stackConfig } from "../support/local-ecs";
+import { REGION, stackConfig, PROVIDER_ACCOUNT } from "../support/local-ecs";
 
 // The engine's call sequence, through Pulumi's own dynamic-provider host process (which loads the
 // built provider from dist/ by package name, as it does under `pulumi up`).
@@ -14,7 +14,10 @@ let policyHost: ProviderHost;
 let attachmentHost: ProviderHost;
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator({ disks: DISKS.map((diskId) => ({ diskId, regionId: REGION })) });
+  emulator = await startEcsEmulator({
+    ...PROVIDER_ACCOUNT,
+    disks: DISKS.map((diskId) => ({ diskId, regionId: REGION })),
+  });
   [policyHost, attachmentHost] = await Promise.all([
     ProviderHost.start(autoSnapshotPolicyProvider, "AutoSnapshotPolicy"),
     ProviderHost.start(policyAttachmentProvider, "PolicyAttachment"),

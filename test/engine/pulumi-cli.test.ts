@@ -16,6 +16,7 @@ import {
   policyOfDisk,
   type AutomationConfig,
   type OutOfBandEcs,
+  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 // The real Pulumi CLI (Automation API, inline programs) on a local file backend, against the local
@@ -29,6 +30,7 @@ let stateRoot: string;
 
 beforeAll(async () => {
   emulator = await startEcsEmulator({
+    ...PROVIDER_ACCOUNT,
     disks: [
       ...DISKS.map((diskId) => ({ diskId, regionId: REGION })),
       { diskId: "d-example0001", regionId: REGION },

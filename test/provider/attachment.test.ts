@@ -1,8 +1,14 @@
 import { policyAttachmentProvider as provider } from "../../provider";
-import { PartialStateError } from "../../provider/provider-kit";
-import { UNKNOWN } from "../../provider/schemas";
+import { PartialStateError } from "../../provider/engine";
+import { UNKNOWN } from "../../provider/engine";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { REGION, configureProvider, outOfBandEcs, type OutOfBandEcs } from "../support/local-ecs";
+import {
+  REGION,
+  configureProvider,
+  outOfBandEcs,
+  type OutOfBandEcs,
+  PROVIDER_ACCOUNT,
+} from "../support/local-ecs";
 
 /*
  * The PolicyAttachment provider against the local ECS endpoint, through the real pop-core client.
@@ -16,7 +22,7 @@ let ecs: OutOfBandEcs;
 let diskSerial = 0;
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator();
+  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
   await configureProvider(provider, emulator);
   ecs = outOfBandEcs(emulator);
 });

@@ -2,7 +2,9 @@ import * as crypto from "crypto";
 import * as http from "http";
 import type { AddressInfo } from "net";
 
-import { EcsApiError, EcsClient, EcsClientOptions, repeated } from "../../provider/client";
+import { EcsClient, EcsClientOptions } from "../../provider/ecs/client";
+import { EcsApiError } from "../../provider/ecs/errors";
+import { repeated } from "../../provider/ecs/wire";
 
 const ACCESS_KEY_ID = "LTAI-test-key-id";
 const ACCESS_KEY_SECRET = "test-secret/with+chars=";

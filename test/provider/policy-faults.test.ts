@@ -1,7 +1,7 @@
 import { autoSnapshotPolicyProvider as provider } from "../../provider";
-import { EcsApiError } from "../../provider/client";
-import { CLIENT_TOKEN_TAG } from "../../provider/schemas";
-import { PartialStateError } from "../../provider/provider-kit";
+import { EcsApiError } from "../../provider/ecs/errors";
+import { CLIENT_TOKEN_TAG } from "../../provider/policy/schema";
+import { PartialStateError } from "../../provider/engine";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import {
   REGION,
@@ -9,6 +9,7 @@ import {
   describePolicies,
   outOfBandEcs,
   type OutOfBandEcs,
+  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 /*
@@ -25,7 +26,7 @@ let ecs: OutOfBandEcs;
 let regionId = REGION;
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator();
+  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
   await configureProvider(provider, emulator);
   ecs = outOfBandEcs(emulator);
 });

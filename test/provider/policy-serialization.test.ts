@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { autoSnapshotPolicyProvider } from "../../provider";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { serializeProvider } from "../support/provider-host";
-import { providerConfig, stackConfig } from "../support/local-ecs";
+import { providerConfig, stackConfig, PROVIDER_ACCOUNT } from "../support/local-ecs";
 
 /*
  * The provider as the engine stores it: serialized into state. It must carry no credential, and it
@@ -22,7 +22,7 @@ let emulator: EcsEmulator;
 const savedEnvironment = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator();
+  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
 });
 
 afterAll(async () => {
@@ -45,7 +45,7 @@ test("the serialized provider carries no credential, even when they are set whil
   for (const secret of [ENV_KEY_ID, ENV_SECRET, CONFIG_KEY_ID, CONFIG_SECRET]) {
     expect(text).not.toContain(secret);
   }
-  expect(text).toContain("alicloud-snapshot-policy/dist/provider/policy-provider");
+  expect(text).toContain("alicloud-snapshot-policy/runtime");
 });
 
 /** Runs `script` in a fresh `node -e` with cwd = the repo root, as the engine's provider host runs. */
@@ -83,7 +83,7 @@ process.stdin.on("end", async () => {
 `;
 
 test("deserialized in a fresh Node process, the provider checks and creates against the endpoint", async () => {
-  const built = path.join(REPO_ROOT, "dist/provider/policy-provider.js");
+  const built = path.join(REPO_ROOT, "dist/provider/runtime.js");
   if (!fs.existsSync(built)) throw new Error(`${built} is missing: run npm run build (npm test does) first`);
 
   const config = stackConfig(emulator);

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { autoSnapshotPolicyProvider as provider } from "../../provider";
-import { CLIENT_TOKEN_TAG } from "../../provider/schemas";
-import { UNKNOWN } from "../../provider/schemas";
+import { UNKNOWN } from "../../provider/engine";
+import { CLIENT_TOKEN_TAG } from "../../provider/policy/schema";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import {
   REGION,
@@ -9,6 +9,7 @@ import {
   outOfBandEcs,
   type OutOfBandEcs,
   type ServicePolicy,
+  PROVIDER_ACCOUNT,
 } from "../support/local-ecs";
 
 /*
@@ -23,7 +24,7 @@ let emulator: EcsEmulator;
 let ecs: OutOfBandEcs;
 
 beforeAll(async () => {
-  emulator = await startEcsEmulator();
+  emulator = await startEcsEmulator(PROVIDER_ACCOUNT);
   await configureProvider(provider, emulator);
   ecs = outOfBandEcs(emulator);
 });

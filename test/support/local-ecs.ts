@@ -6,6 +6,12 @@ import type { EcsEmulator } from "../../emulator";
  * Pointing providers and stacks at the local ECS endpoint, and an ECS client outside the provider.
  */
 
+/**
+ * The account kind the provider and engine tests run the local endpoint in: one policy per disk,
+ * where Apply replaces, until the provider handles accounts that carry several policies per disk.
+ */
+export const PROVIDER_ACCOUNT = { policiesPerDisk: 1 } as const;
+
 /** The region the tests against the local endpoint work in unless they name another. */
 export const REGION = "cn-hangzhou";
 

@@ -10,9 +10,9 @@ import {
   preflightProblem,
   readMembership,
   union,
-  type DiskState,
-} from "../../provider/attachment-model";
-import { UNKNOWN } from "../../provider/schemas";
+} from "../../provider/attachment/model";
+import type { DiskState } from "../../provider/ecs/api";
+import { UNKNOWN } from "../../provider/engine";
 
 const disk = (diskId: string, autoSnapshotPolicyId = "", category = "cloud_essd"): DiskState => ({
   diskId,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { diffAttachment } from "../../provider/attachment-model";
-import { BackupPlan, type BackupPlanDocument } from "../../provider/backup-plan";
+import { diffAttachment } from "../../provider/attachment/model";
+import { BackupPlan } from "../../provider/backup-plan/resource";
+import type { BackupPlanDocument } from "../../provider/backup-plan/schema";
 
 // The mocked engine runs the program and the real closure serialization of the dynamic providers,
 // but calls no provider: what it shows is exactly what the program registers.

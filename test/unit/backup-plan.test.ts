@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BackupPlanError, loadBackupPlan, parseBackupPlan } from "../../provider/backup-plan";
+import { BackupPlanError, loadBackupPlan, parseBackupPlan } from "../../provider/backup-plan/load";
 import { PLAN_SCHEMA_PATH, planSchemaText } from "../../scripts/generate-plan-schema";
 
 const FIXTURES = path.join("test", "unit", "fixtures", "plans");

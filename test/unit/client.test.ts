@@ -1,11 +1,7 @@
-import {
-  backoffDelayMs,
-  EcsApiError,
-  EcsParams,
-  repeated,
-  scrubSecrets,
-  toWireParams,
-} from "../../provider/client";
+import { EcsApiError } from "../../provider/ecs/errors";
+import { scrubSecrets } from "../../provider/ecs/redact";
+import { backoffDelayMs } from "../../provider/ecs/retry";
+import { EcsParams, repeated, toWireParams } from "../../provider/ecs/wire";
 import {
   DEFAULT_ECS_ENDPOINT,
   defaultRegion,

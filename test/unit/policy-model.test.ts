@@ -8,10 +8,11 @@ import {
   tagChanges,
   withProviderOptions,
   type PolicyInputs,
-  type ServicePolicy,
-} from "../../provider/policy-model";
-import { toWireParams } from "../../provider/client";
-import { CLIENT_TOKEN_TAG, UNKNOWN } from "../../provider/schemas";
+} from "../../provider/policy/model";
+import type { ServicePolicy } from "../../provider/ecs/api";
+import { toWireParams } from "../../provider/ecs/wire";
+import { UNKNOWN } from "../../provider/engine";
+import { CLIENT_TOKEN_TAG } from "../../provider/policy/schema";
 
 const ID = "sp-bp12m37ccmxvbmi5";
 

@@ -5,8 +5,9 @@ import {
   snapshotLimitFailure,
   snapshotsPerDisk,
   type SnapshotSchedule,
-} from "../../provider/schedule";
-import { UNKNOWN, type AutoSnapshotPolicyInputs } from "../../provider/schemas";
+} from "../../provider/policy/schedule";
+import { UNKNOWN } from "../../provider/engine";
+import type { AutoSnapshotPolicyInputs } from "../../provider/policy/schema";
 
 const everyDay = [1, 2, 3, 4, 5, 6, 7];
 const hours = (count: number) => Array.from({ length: count }, (_, hour) => hour);

@@ -1,9 +1,6 @@
-import {
-  autoSnapshotPolicyInputsSchema,
-  containsUnknown,
-  policyAttachmentInputsSchema,
-  UNKNOWN,
-} from "../../provider/schemas";
+import { policyAttachmentInputsSchema } from "../../provider/attachment/schema";
+import { containsUnknown, UNKNOWN } from "../../provider/engine";
+import { autoSnapshotPolicyInputsSchema } from "../../provider/policy/schema";
 import {
   applyDefaultRegion,
   formatFailures,

@@ -4,7 +4,7 @@ import {
   snapshotsInWindow,
   snapshotsPerDisk,
   type SnapshotSchedule,
-} from "../../schedule";
+} from "../../policy/schedule";
 
 /*
  * What a backup plan keeps, in figures: per policy (its schedule, retention and snapshots per disk) and

@@ -1,4 +1,4 @@
-import { AUTO_SNAPSHOTS_PER_DISK_LIMIT } from "../../schedule";
+import { AUTO_SNAPSHOTS_PER_DISK_LIMIT } from "../../policy/schedule";
 import {
   planFigures,
   POLICIES_PER_DISK_LIMIT,

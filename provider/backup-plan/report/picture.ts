@@ -1,7 +1,7 @@
 import * as vega from "vega";
 import * as vegaLite from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
-import { AUTO_SNAPSHOTS_PER_DISK_LIMIT, snapshotsInWindow } from "../../schedule";
+import { AUTO_SNAPSHOTS_PER_DISK_LIMIT, snapshotsInWindow } from "../../policy/schedule";
 import { planFigures, scheduleOf, type ReportPlan } from "./figures";
 
 /*

@@ -1,16 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { containsUnknown } from "./schemas";
-
-/** DescribeDisks takes at most 100 ids a call (and answers at most 100 disks a page). */
-export const DESCRIBE_DISKS_MAX_IDS = 100;
-
-/** What DescribeDisks tells us about one disk. */
-export interface DiskState {
-  diskId: string;
-  category: string;
-  /** The policy the disk carries now; empty when it has none. */
-  autoSnapshotPolicyId: string;
-}
+import type { DiskState } from "../ecs/api";
+import { containsUnknown } from "../engine";
 
 /** The part of an attachment that the cloud holds. */
 export interface Membership {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { policyAttachmentProvider } from "./providers";
+import { policyAttachmentProvider } from "../serialized-providers";
 
 export interface PolicyAttachmentArgs {
   /** Region of the policy and the disks, e.g. "cn-hangzhou"; defaults to alicloud:region. Changing it replaces the attachment. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { autoSnapshotPolicyProvider } from "./providers";
+import { autoSnapshotPolicyProvider } from "../serialized-providers";
 
 /** Encryption of the snapshot copies made in the target region. */
 export interface CopyEncryptionConfigurationArgs {

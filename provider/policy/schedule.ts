@@ -1,5 +1,6 @@
-import { containsUnknown, type AutoSnapshotPolicyInputs } from "./schemas";
-import type { ValidationFailure } from "./validation";
+import { containsUnknown } from "../engine";
+import type { ValidationFailure } from "../validation";
+import type { AutoSnapshotPolicyInputs } from "./schema";
 
 /** A disk holds at most this many automatic snapshots; beyond it the oldest are deleted. */
 export const AUTO_SNAPSHOTS_PER_DISK_LIMIT = 1000;

@@ -1,6 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { createEcsClient, isPolicyNotFound, repeated, type EcsClient } from "./client";
+import { setStackConfig } from "../config";
+import {
+  createAutoSnapshotPolicy,
+  deleteAutoSnapshotPolicy,
+  describeAutoSnapshotPolicy,
+  modifyAutoSnapshotPolicyEx,
+  tagResources,
+  untagResources,
+  type ServicePolicy,
+} from "../ecs/api";
+import { createEcsClient, type EcsClient } from "../ecs/client";
+import { isPolicyNotFound } from "../ecs/errors";
+import { PartialStateError, PROVIDER_KEY } from "../engine";
+import { checkInputs, type ValidationFailure } from "../validation";
 import {
   changedPolicyFields,
   createPolicyParams,
@@ -15,22 +28,32 @@ import {
   withProviderOptions,
   type PolicyInputs,
   type PolicyOutputs,
-  type ServicePolicy,
-} from "./policy-model";
-import { checkInputs, PartialStateError, PROVIDER_KEY } from "./provider-kit";
+} from "./model";
 import { snapshotLimitFailure } from "./schedule";
-import { autoSnapshotPolicyInputsSchema, CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schemas";
-import type { ValidationFailure } from "./validation";
+import { autoSnapshotPolicyInputsSchema, CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
 
+/** Properties as the engine passes them: inputs before check() has validated them, and earlier outputs. */
 type Props = Record<string, unknown>;
 
-interface DescribeAnswer {
-  AutoSnapshotPolicies?: { AutoSnapshotPolicy?: ServicePolicy[] };
-}
+/**
+ * The AutoSnapshotPolicy provider. The engine never holds this object: it holds the shell in
+ * serialized-providers.ts, which reaches this one through `alicloud-snapshot-policy/runtime`.
+ */
+export const policyProvider: Required<pulumi.dynamic.ResourceProvider<Props, PolicyOutputs>> = {
+  async configure(request) {
+    setStackConfig(request.config);
+  },
+  check: (olds, news) => check(olds, news),
+  diff: (id, olds, news) => diff(id, olds, news),
+  create: (inputs) => create(inputs),
+  read: (id, props) => read(id, props ?? {}),
+  update: (id, olds, news) => update(id, olds, news),
+  delete: (id, props) => remove(id, props),
+};
 
 const TAGGED_RESOURCE_TYPE = "snapshotpolicy";
 
-export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const oldToken = typeof olds.clientToken === "string" ? olds.clientToken : undefined;
   const result = checkInputs(
     autoSnapshotPolicyInputsSchema,
@@ -50,28 +73,20 @@ function policyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
   return limitFailure ? [limitFailure] : [];
 }
 
-export async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
   return diffPolicy(id, olds, news);
 }
 
-export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   const declared = inputs as PolicyInputs;
   const client = await createEcsClient();
   if (declared.adoptPolicyId !== undefined) return adopt(client, declared, inputs);
 
   const regionId = declared.regionId as string;
   const clientToken = declared.clientToken ?? randomUUID();
-  const created = await client.call<{ AutoSnapshotPolicyId: string }>(
-    "CreateAutoSnapshotPolicy",
-    createPolicyParams(declared, clientToken),
-    {
-      reconcile: async () => {
-        const found = await findPolicyByToken(client, regionId, clientToken);
-        return found && { AutoSnapshotPolicyId: found.AutoSnapshotPolicyId };
-      },
-    },
+  const id = await createAutoSnapshotPolicy(client, createPolicyParams(declared, clientToken), () =>
+    describeAutoSnapshotPolicy(client, { regionId, tag: { key: CLIENT_TOKEN_TAG, value: clientToken } }),
   );
-  const id = created.AutoSnapshotPolicyId;
   const options = { ...providerOptions(inputs), clientToken, adopted: false };
   try {
     return { id, outs: policyOutputs(await readPolicy(client, regionId, id), options) };
@@ -105,7 +120,7 @@ async function adopt(
   return { id, outs: await converge(client, id, current, declared, inputs) };
 }
 
-export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const client = await createEcsClient();
   const current = withProviderOptions(olds, { ...providerOptions(news), adopted: olds.adopted === true });
   return { outs: await converge(client, id, current, news as PolicyInputs, news) };
@@ -128,20 +143,19 @@ async function converge(
   const tags = tagChanges(current.tags, declared.tags);
   if (!fieldsChanged && !hasTagChanges(tags)) return current;
 
-  const target = { RegionId: regionId, ResourceType: TAGGED_RESOURCE_TYPE, ResourceId: repeated([id]) };
+  const target = { regionId, resourceType: TAGGED_RESOURCE_TYPE, resourceIds: [id] };
   let changedSomething = false;
   try {
     if (fieldsChanged) {
-      await client.call("ModifyAutoSnapshotPolicyEx", modifyPolicyParams(id, declared));
+      await modifyAutoSnapshotPolicyEx(client, modifyPolicyParams(id, declared));
       changedSomething = true;
     }
     if (Object.keys(tags.set).length > 0) {
-      const tagList = Object.entries(tags.set).map(([Key, Value]) => ({ Key, Value }));
-      await client.call("TagResources", { ...target, Tag: tagList });
+      await tagResources(client, target, tags.set);
       changedSomething = true;
     }
     if (tags.remove.length > 0) {
-      await client.call("UntagResources", { ...target, TagKey: repeated(tags.remove) });
+      await untagResources(client, target, tags.remove);
       changedSomething = true;
     }
     return policyOutputs(await readPolicy(client, regionId, id), {
@@ -155,57 +169,31 @@ async function converge(
   }
 }
 
-export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const client = await createEcsClient();
   const policy = await findPolicy(client, String(props.regionId), id);
   if (!policy) return { id: undefined, props: {} };
   return { id, props: policyOutputs(policy, { ...providerOptions(props), adopted: props.adopted === true }) };
 }
 
-export async function remove(id: string, props: Props): Promise<void> {
+async function remove(id: string, props: Props): Promise<void> {
   if (props.adopted === true && props.deleteAdoptedPolicyOnDestroy !== true) return;
   const client = await createEcsClient();
   try {
-    await client.call("DeleteAutoSnapshotPolicy", {
-      regionId: String(props.regionId),
-      autoSnapshotPolicyId: id,
-    });
+    await deleteAutoSnapshotPolicy(client, String(props.regionId), id);
   } catch (error) {
     if (!isPolicyNotFound(error)) throw error;
   }
 }
 
-async function findPolicy(
-  client: EcsClient,
-  regionId: string,
-  id: string,
-): Promise<ServicePolicy | undefined> {
-  const answer = await client.call<DescribeAnswer>("DescribeAutoSnapshotPolicyEx", {
-    RegionId: regionId,
-    AutoSnapshotPolicyId: id,
-  });
-  return answer.AutoSnapshotPolicies?.AutoSnapshotPolicy?.find(
-    (policy) => policy.AutoSnapshotPolicyId === id,
-  );
+function findPolicy(client: EcsClient, regionId: string, id: string): Promise<ServicePolicy | undefined> {
+  return describeAutoSnapshotPolicy(client, { regionId, autoSnapshotPolicyId: id });
 }
 
 async function readPolicy(client: EcsClient, regionId: string, id: string): Promise<ServicePolicy> {
   const policy = await findPolicy(client, regionId, id);
   if (!policy) throw new Error(`policy ${id} was not found in region ${regionId} when it was read back`);
   return policy;
-}
-
-async function findPolicyByToken(
-  client: EcsClient,
-  regionId: string,
-  clientToken: string,
-): Promise<ServicePolicy | undefined> {
-  const answer = await client.call<DescribeAnswer>("DescribeAutoSnapshotPolicyEx", {
-    RegionId: regionId,
-    Tag: [{ Key: CLIENT_TOKEN_TAG, Value: clientToken }],
-    PageSize: 100,
-  });
-  return answer.AutoSnapshotPolicies?.AutoSnapshotPolicy?.[0];
 }
 
 function partialState(error: unknown, id: string, outputs: PolicyOutputs, inputs: Props): PartialStateError {

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
-import type { EcsParams } from "./client";
-import { PROVIDER_KEY } from "./provider-kit";
+import type { ServicePolicy, ServiceTag } from "../ecs/api";
+import type { EcsParams } from "../ecs/wire";
+import { containsUnknown, PROVIDER_KEY, withoutUndefined, type Known } from "../engine";
 import { describeSchedule, snapshotsPerDisk } from "./schedule";
-import { CLIENT_TOKEN_TAG, containsUnknown, type AutoSnapshotPolicyInputs, type Known } from "./schemas";
-import { withoutUndefined } from "./validation";
+import { CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
 
 /** Inputs that steer the provider rather than the policy; kept among the outputs for later operations. */
 export const PROVIDER_OPTION_KEYS = [
@@ -14,32 +14,6 @@ export const PROVIDER_OPTION_KEYS = [
 ] as const;
 
 export type PolicyInputs = Known<AutoSnapshotPolicyInputs> & { clientToken?: string };
-
-export interface ServiceTag {
-  TagKey?: string;
-  TagValue?: string;
-  Key?: string;
-  Value?: string;
-}
-
-/** One policy as DescribeAutoSnapshotPolicyEx reports it (lists as JSON strings, numbers maybe as text). */
-export interface ServicePolicy {
-  AutoSnapshotPolicyId: string;
-  RegionId?: string;
-  AutoSnapshotPolicyName?: string;
-  TimePoints?: string | readonly (string | number)[];
-  RepeatWeekdays?: string | readonly (string | number)[];
-  RetentionDays?: number | string;
-  EnableCrossRegionCopy?: boolean | string;
-  TargetCopyRegions?: string | readonly string[];
-  CopiedSnapshotsRetentionDays?: number | string;
-  CopyEncryptionConfiguration?: { Encrypted?: boolean | string; KMSKeyId?: string };
-  Tags?: { Tag?: readonly ServiceTag[] } | readonly ServiceTag[];
-  ResourceGroupId?: string;
-  Status?: string;
-  CreationTime?: string;
-  DiskNums?: number | string;
-}
 
 export interface CopyEncryptionOutput {
   encrypted: boolean;

@@ -1,17 +1,19 @@
 import { z } from "zod";
-
-/** The value the engine passes at preview for anything that comes from another resource. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export type Unknown = typeof UNKNOWN;
-
-/** A checked input type with every place an unknown may sit resolved, as create() and update() receive it. */
-export type Known<T> = T extends Unknown
-  ? never
-  : T extends readonly (infer E)[]
-    ? Known<E>[]
-    : T extends object
-      ? { [K in keyof T]: Known<T[K]> }
-      : T;
+import { UNKNOWN, type Unknown } from "../engine";
+import {
+  booleanInput,
+  describeValue,
+  inputsObject,
+  integerInput,
+  listInput,
+  notAllowed,
+  orUnknown,
+  patternInput,
+  policyIdSchema,
+  REGION_RULE,
+  regionIdSchema,
+  sortedSet,
+} from "../input-schemas";
 
 export const MAX_TIME_POINTS = 24;
 export const MAX_REPEAT_WEEKDAYS = 7;
@@ -19,94 +21,12 @@ export const MAX_REPEAT_WEEKDAYS = 7;
 export const CLIENT_TOKEN_TAG = "pulumi:client-token";
 /** A policy holds 20 tags; one of them is CLIENT_TOKEN_TAG. */
 export const MAX_TAGS = 19;
-export const MAX_APPLY_BATCH_SIZE = 100;
 
 const TIME_POINT_RULE = "whole hours 0–23 (UTC+8)";
 const WEEKDAY_RULE = "days 1–7 (1 = Monday, 7 = Sunday)";
 const RETENTION_RULE = "-1 (keep forever) or 1–65535 days";
-const REGION_RULE = "a region id such as cn-hangzhou or ap-southeast-1";
 const NAME_RULE =
   "2–128 characters: Latin or Chinese letters, digits, ':', '_' and '-', starting with a letter, not with http:// or https://";
-const BOOLEAN_RULE = "true or false";
-
-export function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}
-
-/** The offending value as it appears in a failure: short strings quoted, long ones only by their length. */
-export function describeValue(value: unknown): string {
-  if (typeof value === "string")
-    return value.length <= 48 ? JSON.stringify(value) : `a ${value.length}-character string`;
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-function notAllowed(value: unknown, allowed: string): string {
-  return value === undefined ? `required; ${allowed}` : `${describeValue(value)} is not allowed; ${allowed}`;
-}
-
-/** Passes the engine's unknown value through untouched and validates anything else with `schema`. */
-function orUnknown<T extends z.ZodType>(schema: T) {
-  return z.unknown().transform((value, ctx): z.output<T> | Unknown => {
-    if (value === UNKNOWN) return UNKNOWN;
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    for (const issue of result.error.issues) ctx.addIssue({ ...issue });
-    return z.NEVER;
-  });
-}
-
-function toInteger(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isSafeInteger(value) ? value : undefined;
-  if (typeof value === "string" && /^-?\d{1,15}$/.test(value)) return Number(value);
-  return undefined;
-}
-
-/** A whole number given as a number or a numeric string such as "13". */
-function integerInput(isAllowed: (value: number) => boolean, allowed: string) {
-  return z.unknown().transform((value, ctx) => {
-    const integer = toInteger(value);
-    if (integer !== undefined && isAllowed(integer)) return integer;
-    ctx.addIssue({ code: "custom", message: notAllowed(value, allowed), input: value });
-    return z.NEVER;
-  });
-}
-
-function patternInput(pattern: RegExp, allowed: string) {
-  return z.unknown().transform((value, ctx) => {
-    if (typeof value === "string" && pattern.test(value)) return value;
-    ctx.addIssue({ code: "custom", message: notAllowed(value, allowed), input: value });
-    return z.NEVER;
-  });
-}
-
-const booleanInput = z.boolean({ error: (issue) => notAllowed(issue.input, BOOLEAN_RULE) });
-
-/** A list of `element`s with `min`–`max` entries, counted before de-duplication. */
-function listInput<T extends z.ZodType>(element: T, min: number, max: number, allowed: string) {
-  const countProblem = (list: unknown) => {
-    const length = Array.isArray(list) ? list.length : 0;
-    return `${length === 0 ? "an empty list is" : `${length} entries are`} not allowed; ${allowed}`;
-  };
-  return z
-    .array(orUnknown(element), { error: (issue) => notAllowed(issue.input, `a list of ${allowed}`) })
-    .min(min, { error: (issue) => countProblem(issue.input) })
-    .max(max, { error: (issue) => countProblem(issue.input) });
-}
-
-/** Sorted and de-duplicated, unless an element is still unknown: then the order given is kept. */
-function sortedSet<T extends number | string>(list: (T | Unknown)[]): (T | Unknown)[] {
-  if (list.includes(UNKNOWN)) return list;
-  return [...new Set(list)].sort((a, b) =>
-    typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b)),
-  );
-}
-
-export const regionIdSchema = patternInput(/^[a-z]{2,}(-[a-z0-9]+)+$/, REGION_RULE);
 
 const timePointSchema = integerInput((hour) => hour >= 0 && hour <= 23, TIME_POINT_RULE);
 const weekdaySchema = integerInput((day) => day >= 1 && day <= 7, WEEKDAY_RULE);
@@ -199,6 +119,8 @@ const tagsSchema = z
     return tags as Record<string, string | Unknown>;
   });
 
+const resourceGroupIdSchema = patternInput(/^rg-[a-z0-9]+$/, "a resource group id such as rg-aek2kkmhmhs");
+
 const copyEncryptionConfigurationSchema = z
   .strictObject(
     {
@@ -217,45 +139,6 @@ const copyEncryptionConfigurationSchema = z
       ctx.addIssue({ code: "custom", path: ["kmsKeyId"], message: "a kmsKeyId needs encrypted: true" });
     }
   });
-
-export const policyIdSchema = patternInput(
-  /^sp-[a-z0-9]+$/,
-  "an automatic snapshot policy id such as sp-bp12m37ccmxvbmi5",
-);
-const diskIdSchema = patternInput(/^d-[a-z0-9]+$/, "a disk id such as d-bp14k9cxvr5uzy54");
-const resourceGroupIdSchema = patternInput(/^rg-[a-z0-9]+$/, "a resource group id such as rg-aek2kkmhmhs");
-
-function diskIdList(allowed: string) {
-  return z.array(orUnknown(diskIdSchema), { error: (issue) => notAllowed(issue.input, allowed) });
-}
-
-const diskIdsSchema = diskIdList("a list of one or more disk ids such as d-bp14k9cxvr5uzy54")
-  .min(1, { error: "an empty list is not allowed; one or more disk ids such as d-bp14k9cxvr5uzy54" })
-  .superRefine((diskIds, ctx) => {
-    const firstIndex = new Map<string, number>();
-    diskIds.forEach((diskId, index) => {
-      if (diskId === UNKNOWN) return;
-      const earlier = firstIndex.get(diskId);
-      if (earlier === undefined) firstIndex.set(diskId, index);
-      else {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `"${diskId}" is already listed at index ${earlier}; list each disk once`,
-        });
-      }
-    });
-  })
-  .transform(sortedSet<string>);
-
-const handedOffDiskIdsSchema = diskIdList("a list of disk ids such as d-bp14k9cxvr5uzy54").transform(
-  sortedSet<string>,
-);
-
-/** A resource's inputs: unknown names are rejected so that a misspelt input is not silently ignored. */
-function inputsObject<Shape extends z.ZodRawShape>(shape: Shape) {
-  return z.strictObject(shape, { error: (issue) => notAllowed(issue.input, "an object of inputs") });
-}
 
 export const autoSnapshotPolicyInputsSchema = inputsObject({
   regionId: orUnknown(regionIdSchema).optional(),
@@ -316,19 +199,4 @@ export const autoSnapshotPolicyInputsSchema = inputsObject({
   }
 });
 
-export const policyAttachmentInputsSchema = inputsObject({
-  regionId: orUnknown(regionIdSchema).optional(),
-  autoSnapshotPolicyId: orUnknown(policyIdSchema),
-  diskIds: orUnknown(diskIdsSchema),
-  batchSize: orUnknown(
-    integerInput(
-      (size) => size >= 1 && size <= MAX_APPLY_BATCH_SIZE,
-      `whole numbers 1–${MAX_APPLY_BATCH_SIZE} (disks per ApplyAutoSnapshotPolicy call)`,
-    ),
-  ).default(MAX_APPLY_BATCH_SIZE),
-  takeOverDisks: orUnknown(booleanInput).default(false),
-  handedOffDiskIds: orUnknown(handedOffDiskIdsSchema).default([]),
-});
-
 export type AutoSnapshotPolicyInputs = z.infer<typeof autoSnapshotPolicyInputsSchema>;
-export type PolicyAttachmentInputs = z.infer<typeof policyAttachmentInputsSchema>;

@@ -1,11 +1,22 @@
 import { randomBytes } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { setStackConfig } from "../config";
+import {
+  applyAutoSnapshotPolicy,
+  cancelAutoSnapshotPolicy,
+  DESCRIBE_DISKS_MAX_IDS,
+  describeAutoSnapshotPolicy,
+  describeDisks as describeDisksCall,
+  type DiskState,
+} from "../ecs/api";
+import { createEcsClient, type EcsClient } from "../ecs/client";
+import { isDiskNotFound, isPolicyNotFound } from "../ecs/errors";
+import { containsUnknown, PartialStateError, PROVIDER_KEY, type Known, withoutUndefined } from "../engine";
+import { checkInputs, formatFailures, validateInputs } from "../validation";
 import {
   chunk,
-  DESCRIBE_DISKS_MAX_IDS,
   diffAttachment,
   difference,
-  type DiskState,
   idList,
   mapWithConcurrency,
   planUpdate,
@@ -13,17 +24,10 @@ import {
   preflightProblem,
   readMembership,
   union,
-} from "./attachment-model";
-import { createEcsClient, EcsApiError, isPolicyNotFound, type EcsClient } from "./client";
-import { checkInputs, PartialStateError, PROVIDER_KEY } from "./provider-kit";
-import {
-  containsUnknown,
-  policyAttachmentInputsSchema,
-  type Known,
-  type PolicyAttachmentInputs,
-} from "./schemas";
-import { formatFailures, validateInputs, withoutUndefined } from "./validation";
+} from "./model";
+import { policyAttachmentInputsSchema, type PolicyAttachmentInputs } from "./schema";
 
+/** Properties as the engine passes them: inputs before check() has validated them, and earlier outputs. */
 type Props = Record<string, unknown>;
 type AttachmentInputs = Known<PolicyAttachmentInputs> & { regionId: string };
 
@@ -31,23 +35,31 @@ const INPUT_KEYS = Object.keys(policyAttachmentInputsSchema.shape);
 // Reads are safe to run side by side; writes go one batch at a time so that a failure stops at a known point.
 const DESCRIBE_CONCURRENCY = 4;
 
-interface DescribeDisksResponse {
-  Disks?: { Disk?: { DiskId: string; Category?: string; AutoSnapshotPolicyId?: string }[] };
-}
+/**
+ * The PolicyAttachment provider. The engine never holds this object: it holds the shell in
+ * serialized-providers.ts, which reaches this one through `alicloud-snapshot-policy/runtime`.
+ */
+export const attachmentProvider: Required<pulumi.dynamic.ResourceProvider<Props, AttachmentOutputs>> = {
+  async configure(request) {
+    setStackConfig(request.config);
+  },
+  check: async (olds, news) => check(olds, news),
+  diff: async (id, olds, news) => diff(id, olds, news),
+  create: (inputs) => create(inputs),
+  read: (id, props) => read(id, props ?? {}),
+  update: (id, olds, news) => update(id, olds, news),
+  delete: (id, props) => remove(id, props),
+};
 
-interface DescribePoliciesResponse {
-  AutoSnapshotPolicies?: { AutoSnapshotPolicy?: unknown[] };
-}
-
-export function check(_olds: Props, news: Props): pulumi.dynamic.CheckResult {
+function check(_olds: Props, news: Props): pulumi.dynamic.CheckResult {
   return checkInputs(policyAttachmentInputsSchema, news);
 }
 
-export function diff(_id: string, olds: Props, news: Props): pulumi.dynamic.DiffResult {
+function diff(_id: string, olds: Props, news: Props): pulumi.dynamic.DiffResult {
   return diffAttachment(olds, news);
 }
 
-export async function create(props: Props): Promise<pulumi.dynamic.CreateResult> {
+async function create(props: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = knownInputs(props);
   const id = `${inputs.regionId}:${randomBytes(8).toString("hex")}`;
   const client = await createEcsClient();
@@ -68,7 +80,7 @@ export async function create(props: Props): Promise<pulumi.dynamic.CreateResult>
   return { id, outs: outputs(inputs, inputs.diskIds) };
 }
 
-export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = knownInputs(news);
   const oldPolicyId = String(olds.autoSnapshotPolicyId);
   const oldDiskIds = idList(olds.diskIds);
@@ -117,7 +129,7 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
   return { outs: outputs(inputs, inputs.diskIds) };
 }
 
-export async function remove(_id: string, props: Props): Promise<void> {
+async function remove(_id: string, props: Props): Promise<void> {
   const client = await createEcsClient();
   const batchSize = typeof props.batchSize === "number" ? props.batchSize : DESCRIBE_DISKS_MAX_IDS;
   const result = await cancelInBatches(
@@ -130,7 +142,7 @@ export async function remove(_id: string, props: Props): Promise<void> {
   if (result.error !== undefined) throw result.error;
 }
 
-export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const regionId = String(props.regionId);
   const policyId = String(props.autoSnapshotPolicyId);
   const declared = union(idList(props.diskIds), idList(props.missingDiskIds));
@@ -155,7 +167,18 @@ function knownInputs(props: Props): AttachmentInputs {
   return validated.inputs as AttachmentInputs;
 }
 
-function outputs(inputs: AttachmentInputs, diskIds: readonly string[]): Props {
+/** What the state records for an attachment. */
+export type AttachmentOutputs = {
+  regionId: string;
+  autoSnapshotPolicyId: string;
+  diskIds: string[];
+  missingDiskIds: string[];
+  batchSize: number;
+  takeOverDisks: boolean;
+  handedOffDiskIds: string[];
+};
+
+function outputs(inputs: AttachmentInputs, diskIds: readonly string[]): AttachmentOutputs {
   return withoutUndefined({
     regionId: inputs.regionId,
     autoSnapshotPolicyId: inputs.autoSnapshotPolicyId,
@@ -179,28 +202,15 @@ async function describeDisks(
   const pages = await mapWithConcurrency(
     chunk(diskIds, DESCRIBE_DISKS_MAX_IDS),
     DESCRIBE_CONCURRENCY,
-    (ids) =>
-      client.call<DescribeDisksResponse>("DescribeDisks", {
-        RegionId: regionId,
-        DiskIds: ids,
-        PageSize: DESCRIBE_DISKS_MAX_IDS,
-      }),
+    (ids) => describeDisksCall(client, regionId, ids),
   );
-  return pages.flatMap((page) =>
-    (page.Disks?.Disk ?? []).map((disk) => ({
-      diskId: disk.DiskId,
-      category: disk.Category ?? "",
-      autoSnapshotPolicyId: disk.AutoSnapshotPolicyId ?? "",
-    })),
-  );
+  return pages.flat();
 }
 
 async function policyExists(client: EcsClient, regionId: string, policyId: string): Promise<boolean> {
-  const answer = await client.call<DescribePoliciesResponse>("DescribeAutoSnapshotPolicyEx", {
-    RegionId: regionId,
-    AutoSnapshotPolicyId: policyId,
-  });
-  return (answer.AutoSnapshotPolicies?.AutoSnapshotPolicy ?? []).length > 0;
+  return (
+    (await describeAutoSnapshotPolicy(client, { regionId, autoSnapshotPolicyId: policyId })) !== undefined
+  );
 }
 
 /**
@@ -234,11 +244,7 @@ async function applyInBatches(
   const applied: string[] = [];
   for (const batch of chunk(diskIds, inputs.batchSize)) {
     try {
-      await client.call("ApplyAutoSnapshotPolicy", {
-        regionId: inputs.regionId,
-        autoSnapshotPolicyId: inputs.autoSnapshotPolicyId,
-        diskIds: batch,
-      });
+      await applyAutoSnapshotPolicy(client, inputs.regionId, inputs.autoSnapshotPolicyId, batch);
       applied.push(...batch);
     } catch (error) {
       applied.push(...(await carryingPolicyAfterFailure(client, inputs, batch)));
@@ -292,8 +298,7 @@ async function cancelInBatches(
 }
 
 async function cancelBatch(client: EcsClient, regionId: string, policyId: string, batch: readonly string[]) {
-  const cancel = (ids: readonly string[]) =>
-    client.call("CancelAutoSnapshotPolicy", { regionId, autoSnapshotPolicyId: policyId, diskIds: ids });
+  const cancel = (ids: readonly string[]) => cancelAutoSnapshotPolicy(client, regionId, policyId, ids);
   try {
     await cancel(batch);
   } catch (error) {
@@ -302,8 +307,4 @@ async function cancelBatch(client: EcsClient, regionId: string, policyId: string
     const stillCarrying = readMembership(batch, found, policyId).diskIds;
     if (stillCarrying.length > 0) await cancel(stillCarrying);
   }
-}
-
-function isDiskNotFound(error: unknown): boolean {
-  return error instanceof EcsApiError && error.code === "InvalidDiskId.NotFound";
 }
