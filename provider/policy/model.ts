@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { ServicePolicy, ServiceTag } from "../ecs/api";
 import type { EcsParams } from "../ecs/wire";
 import { containsUnknown, PROVIDER_KEY, withoutUndefined, type Known } from "../engine";
-import { describeSchedule, snapshotsPerDisk } from "./schedule";
+import { describeSchedule, snapshotsPerDisk, type SnapshotSchedule } from "./schedule";
 import { CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
 
 /** Inputs that steer the provider rather than the policy; kept among the outputs for later operations. */
@@ -102,6 +102,18 @@ function serviceTags(policy: ServicePolicy): Record<string, string> {
   return tags;
 }
 
+/** The schedule in words and the most snapshots it keeps on a disk (-1: kept forever), as outputs show them. */
+export function scheduleInsights(
+  schedule: SnapshotSchedule,
+): Pick<PolicyOutputs, "schedule" | "snapshotsPerDisk"> {
+  const perDisk = snapshotsPerDisk(schedule);
+  const described = schedule.timePoints.length > 0 && schedule.repeatWeekdays.length > 0;
+  return {
+    snapshotsPerDisk: perDisk === Infinity ? -1 : perDisk,
+    schedule: described ? describeSchedule(schedule) : "",
+  };
+}
+
 /**
  * The resource's outputs for a policy as the service reports it: every input in its normalised form,
  * the service's own fields and insights, and the provider options (which later operations need).
@@ -116,7 +128,6 @@ export function policyOutputs(
   const repeatWeekdays = numberSet(policy.RepeatWeekdays);
   const retentionDays = integerOr(policy.RetentionDays, -1);
   const schedule = { timePoints, repeatWeekdays, retentionDays };
-  const perDisk = snapshotsPerDisk(schedule);
   const copying = booleanOf(policy.EnableCrossRegionCopy);
   const encryption = encryptionOf({
     encrypted: policy.CopyEncryptionConfiguration?.Encrypted,
@@ -141,8 +152,7 @@ export function policyOutputs(
     status: policy.Status ?? "",
     creationTime: policy.CreationTime ?? "",
     diskNums: integerOr(policy.DiskNums, 0),
-    snapshotsPerDisk: perDisk === Infinity ? -1 : perDisk,
-    schedule: timePoints.length > 0 && repeatWeekdays.length > 0 ? describeSchedule(schedule) : "",
+    ...scheduleInsights(schedule),
     ...providerOptions(options),
     adopted: options.adopted,
   });

@@ -12,7 +12,7 @@ import {
 } from "../ecs/api";
 import { createEcsClient, type EcsClient } from "../ecs/client";
 import { isPolicyNotFound } from "../ecs/errors";
-import { PartialStateError, PROVIDER_KEY } from "../engine";
+import { containsUnknown, PartialStateError, PROVIDER_KEY } from "../engine";
 import { checkInputs, type ValidationFailure } from "../validation";
 import {
   changedPolicyFields,
@@ -24,12 +24,13 @@ import {
   policyOutputs,
   providerOptions,
   replacingInputs,
+  scheduleInsights,
   tagChanges,
   withProviderOptions,
   type PolicyInputs,
   type PolicyOutputs,
 } from "./model";
-import { snapshotLimitFailure } from "./schedule";
+import { snapshotLimitFailure, type SnapshotSchedule } from "./schedule";
 import { autoSnapshotPolicyInputsSchema, CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
 
 /** Properties as the engine passes them: inputs before check() has validated them, and earlier outputs. */
@@ -61,11 +62,22 @@ async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResu
     { carriedKeys: ["clientToken"], rules: policyRules },
   );
   if (result.failures?.length || !result.inputs) return result;
+  const inputs = { ...result.inputs, ...knownScheduleInsights(result.inputs) };
   // A replacement lives next to the policy it replaces; with the old token, create's reconcile could take one for the other.
-  if (oldToken !== undefined && replacingInputs(olds, result.inputs).length > 0) {
-    return { ...result, inputs: { ...result.inputs, clientToken: randomUUID() } };
+  if (oldToken !== undefined && replacingInputs(olds, inputs).length > 0) {
+    return { ...result, inputs: { ...inputs, clientToken: randomUUID() } };
   }
-  return result;
+  return { ...result, inputs };
+}
+
+/**
+ * The schedule and snapshotsPerDisk outputs, carried among the checked inputs so that a preview shows
+ * them (and their change) before anything is created; diff compares the policy fields, not these.
+ */
+function knownScheduleInsights(inputs: Props): Props {
+  const { timePoints, repeatWeekdays, retentionDays } = inputs;
+  if (containsUnknown([timePoints, repeatWeekdays, retentionDays])) return {};
+  return scheduleInsights({ timePoints, repeatWeekdays, retentionDays } as SnapshotSchedule);
 }
 
 function policyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
