@@ -2,7 +2,9 @@
 import * as fs from "node:fs";
 import { BackupPlanError, loadBackupPlan } from "./load";
 import type { BackupPlanSpec } from "./schema";
-import { PlanSourceMap } from "./source-positions";
+import { policyRules } from "../policy/schedule";
+import { formatPropertyPath } from "../validation";
+import { PlanSourceMap, propertyPathSegments } from "./source-positions";
 
 /*
  * snapshot-plan: checks and reports on backup plan files without Pulumi and without any API call.
@@ -97,10 +99,22 @@ async function report(files: string[], options: Record<string, string>, output: 
   return EXIT_VALID;
 }
 
-/** Loads a plan with the provider's own loader; failures come back as `file:line:col: path: reason`. */
+/**
+ * Loads a plan with the provider's own loader, then applies the rules the AutoSnapshotPolicy's check()
+ * applies beyond its schema (the per-disk snapshot cap), so that a plan that passes fails no preview.
+ * Failures come back as `file:line:col: path: reason`.
+ */
 function load(file: string): Loaded {
   try {
-    return { ok: true, plan: loadBackupPlan(file) };
+    const plan = loadBackupPlan(file);
+    const failures = Object.entries(plan.policies).flatMap(([key, policy]) =>
+      policyRules(policy).map(({ property, reason }) => ({
+        property: formatPropertyPath(["policies", key, ...propertyPathSegments(property)]),
+        reason,
+      })),
+    );
+    if (failures.length > 0) throw new BackupPlanError(file, failures);
+    return { ok: true, plan };
   } catch (error) {
     if (!(error instanceof BackupPlanError)) throw error;
     let text: string;

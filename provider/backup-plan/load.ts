@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
+import { parseDocument } from "yaml";
 import { z } from "zod";
 import { describeValue } from "../input-schemas";
 import { formatPropertyPath, validateInputs, type ValidationFailure } from "../validation";
@@ -104,11 +104,10 @@ export function loadBackupPlan(filePath: string): BackupPlanSpec {
   }
   let data: unknown;
   try {
-    data = extension === ".json" ? JSON.parse(text) : yaml.load(text, { filename: filePath });
+    data = extension === ".json" ? JSON.parse(text) : yamlData(text);
   } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? yamlProblem(error) : (error as Error).message;
     throw new BackupPlanError(filePath, [
-      { property: "", reason: `not valid ${extension.slice(1)}: ${reason}` },
+      { property: "", reason: `not valid ${extension.slice(1)}: ${(error as Error).message}` },
     ]);
   }
   return parseBackupPlan(data, filePath);
@@ -155,7 +154,12 @@ function disksClaimedTwice(
   return failures;
 }
 
-function yamlProblem(error: yaml.YAMLException): string {
-  const { mark } = error;
-  return mark ? `${error.reason} (line ${mark.line + 1}, column ${mark.column + 1})` : error.reason;
+/** The document's data; a syntax error or a duplicate key throws, with the line and column of the first. */
+function yamlData(text: string): unknown {
+  const document = parseDocument(text);
+  const [problem] = document.errors;
+  if (problem === undefined) return document.toJS();
+  const reason = problem.message.split(/ at line \d+, column \d+/)[0];
+  const start = problem.linePos?.[0];
+  throw new Error(start ? `${reason} (line ${start.line}, column ${start.col})` : reason);
 }

@@ -13,7 +13,7 @@ import {
 import { createEcsClient, type EcsClient } from "../ecs/client";
 import { isPolicyNotFound } from "../ecs/errors";
 import { containsUnknown, PartialStateError, PROVIDER_KEY } from "../engine";
-import { checkInputs, type ValidationFailure } from "../validation";
+import { checkInputs } from "../validation";
 import {
   changedPolicyFields,
   createPolicyParams,
@@ -30,8 +30,8 @@ import {
   type PolicyInputs,
   type PolicyOutputs,
 } from "./model";
-import { snapshotLimitFailure, type SnapshotSchedule } from "./schedule";
-import { autoSnapshotPolicyInputsSchema, CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
+import { policyRules, type SnapshotSchedule } from "./schedule";
+import { autoSnapshotPolicyInputsSchema, CLIENT_TOKEN_TAG } from "./schema";
 
 /** Properties as the engine passes them: inputs before check() has validated them, and earlier outputs. */
 type Props = Record<string, unknown>;
@@ -78,11 +78,6 @@ function knownScheduleInsights(inputs: Props): Props {
   const { timePoints, repeatWeekdays, retentionDays } = inputs;
   if (containsUnknown([timePoints, repeatWeekdays, retentionDays])) return {};
   return scheduleInsights({ timePoints, repeatWeekdays, retentionDays } as SnapshotSchedule);
-}
-
-function policyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
-  const limitFailure = snapshotLimitFailure(inputs);
-  return limitFailure ? [limitFailure] : [];
 }
 
 async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

@@ -75,6 +75,12 @@ export function snapshotLimitFailure(inputs: AutoSnapshotPolicyInputs): Validati
   };
 }
 
+/** The rules check() applies beyond the schema, on the normalised inputs; a backup plan's loader applies them too. */
+export function policyRules(inputs: AutoSnapshotPolicyInputs): ValidationFailure[] {
+  const limitFailure = snapshotLimitFailure(inputs);
+  return limitFailure ? [limitFailure] : [];
+}
+
 /** Snapshots taken in the busiest `windowDays` consecutive days, whichever weekday the window starts on. */
 export function snapshotsInWindow(schedule: SnapshotSchedule, windowDays: number): number {
   const weekdays = new Set(schedule.repeatWeekdays);

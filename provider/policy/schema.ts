@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UNKNOWN, type Unknown } from "../engine";
+import { UNKNOWN } from "../engine";
 import {
   booleanInput,
   describeValue,
@@ -28,12 +28,9 @@ const RETENTION_RULE = "-1 (keep forever) or 1–65535 days";
 const NAME_RULE =
   "2–128 characters: Latin or Chinese letters, digits, ':', '_' and '-', starting with a letter, not with http:// or https://";
 
-const timePointSchema = integerInput((hour) => hour >= 0 && hour <= 23, TIME_POINT_RULE);
-const weekdaySchema = integerInput((day) => day >= 1 && day <= 7, WEEKDAY_RULE);
-const retentionDaysSchema = integerInput(
-  (days) => days === -1 || (days >= 1 && days <= 65535),
-  RETENTION_RULE,
-);
+const timePointSchema = integerInput({ min: 0, max: 23 }, TIME_POINT_RULE);
+const weekdaySchema = integerInput({ min: 1, max: 7 }, WEEKDAY_RULE);
+const retentionDaysSchema = integerInput({ min: 1, max: 65535, also: -1 }, RETENTION_RULE);
 
 const timePointsSchema = listInput(timePointSchema, 1, MAX_TIME_POINTS, `1–24 ${TIME_POINT_RULE}`).transform(
   sortedSet<number>,
@@ -51,73 +48,75 @@ const targetCopyRegionsSchema = listInput(
   `exactly one destination region, ${REGION_RULE}`,
 );
 
-const policyNameSchema = z.unknown().transform((name, ctx) => {
-  const problem = policyNameProblem(name);
-  if (problem === undefined) return name as string;
-  ctx.addIssue({ code: "custom", message: problem, input: name });
-  return z.NEVER;
-});
-
-function policyNameProblem(name: unknown): string | undefined {
-  if (typeof name !== "string") return notAllowed(name, `a name of ${NAME_RULE}`);
+function nameLengthProblem(name: string): string {
   const length = [...name].length;
-  if (length < 2 || length > 128)
-    return `a name of ${length} character${length === 1 ? "" : "s"} is not allowed; ${NAME_RULE}`;
-  if (/^https?:\/\//i.test(name)) return `${describeValue(name)} is not allowed; ${NAME_RULE}`;
-  if (!/^[A-Za-z\p{Script=Han}]/u.test(name)) {
-    return `${describeValue(name)} starts with ${JSON.stringify([...name][0])}; ${NAME_RULE}`;
-  }
-  const badCharacter = [...name].find((character) => !/^[A-Za-z0-9:_\-\p{Script=Han}]$/u.test(character));
-  if (badCharacter !== undefined) {
-    return `${describeValue(name)} contains ${JSON.stringify(badCharacter)}; ${NAME_RULE}`;
-  }
-  return undefined;
+  return `a name of ${length} character${length === 1 ? "" : "s"} is not allowed; ${NAME_RULE}`;
 }
+
+/** The first rule a name breaks, checked in this order; each check stops the ones after it. */
+const policyNameSchema = z
+  .string({ error: (issue) => notAllowed(issue.input, `a name of ${NAME_RULE}`) })
+  .min(2, { error: (issue) => nameLengthProblem(issue.input as string), abort: true })
+  .max(128, { error: (issue) => nameLengthProblem(issue.input as string), abort: true })
+  .regex(/^(?![Hh][Tt][Tt][Pp][Ss]?:\/\/)/, {
+    error: (issue) => `${describeValue(issue.input)} is not allowed; ${NAME_RULE}`,
+    abort: true,
+  })
+  .regex(/^[A-Za-z\p{Script=Han}]/u, {
+    error: (issue) =>
+      `${describeValue(issue.input)} starts with ${JSON.stringify([...(issue.input as string)][0])}; ${NAME_RULE}`,
+    abort: true,
+  })
+  .regex(/^[A-Za-z0-9:_\-\p{Script=Han}]*$/u, {
+    error: (issue) => {
+      const name = issue.input as string;
+      const bad = [...name].find((character) => !/^[A-Za-z0-9:_\-\p{Script=Han}]$/u.test(character));
+      return `${describeValue(name)} contains ${JSON.stringify(bad)}; ${NAME_RULE}`;
+    },
+  });
 
 const TAG_KEY_RULE = "tag keys are 1–128 characters";
 const TAG_VALUE_RULE = "tag values are 0–128 characters";
+const NO_URL = /^(?![\s\S]*https?:\/\/)/;
 
-function tagKeyProblem(key: string): string | undefined {
-  if (key.length === 0) return `an empty tag key is not allowed; ${TAG_KEY_RULE}`;
-  if (key.length > 128) return `a tag key of ${key.length} characters is not allowed; ${TAG_KEY_RULE}`;
-  if (key === CLIENT_TOKEN_TAG)
-    return "this tag key is kept for the provider (it finds the policy it created by it); use another key";
-  if (key.startsWith("acs:") || key.startsWith("aliyun"))
-    return 'a tag key must not start with "acs:" or "aliyun"';
-  if (/https?:\/\//.test(key)) return 'a tag key must not contain "http://" or "https://"';
-  return undefined;
-}
+const tagKeySchema = z
+  .string()
+  .min(1, { error: `an empty tag key is not allowed; ${TAG_KEY_RULE}`, abort: true })
+  .max(128, {
+    error: (issue) =>
+      `a tag key of ${(issue.input as string).length} characters is not allowed; ${TAG_KEY_RULE}`,
+    abort: true,
+  })
+  .regex(new RegExp(`^(?!${CLIENT_TOKEN_TAG}$)`), {
+    error: "this tag key is kept for the provider (it finds the policy it created by it); use another key",
+    abort: true,
+  })
+  .regex(/^(?!acs:|aliyun)/, { error: 'a tag key must not start with "acs:" or "aliyun"', abort: true })
+  .regex(NO_URL, { error: 'a tag key must not contain "http://" or "https://"' });
 
 /** Tag values may be secrets, so their problems never quote them. */
-function tagValueProblem(value: unknown): string | undefined {
-  if (value === UNKNOWN) return undefined;
-  if (typeof value !== "string") return `a tag value must be a string; ${TAG_VALUE_RULE}`;
-  if (value.length > 128)
-    return `a tag value of ${value.length} characters is not allowed; ${TAG_VALUE_RULE}`;
-  if (value.startsWith("acs:")) return 'a tag value must not start with "acs:"';
-  if (/https?:\/\//.test(value)) return 'a tag value must not contain "http://" or "https://"';
-  return undefined;
-}
+const tagValueSchema = z
+  .string({ error: `a tag value must be a string; ${TAG_VALUE_RULE}` })
+  .max(128, {
+    error: (issue) =>
+      `a tag value of ${(issue.input as string).length} characters is not allowed; ${TAG_VALUE_RULE}`,
+    abort: true,
+  })
+  .regex(/^(?!acs:)/, { error: 'a tag value must not start with "acs:"', abort: true })
+  .regex(NO_URL, { error: 'a tag value must not contain "http://" or "https://"' });
 
 const tagsSchema = z
-  .record(z.string(), z.unknown(), {
-    error: (issue) => notAllowed(issue.input, `a map of at most ${MAX_TAGS} tags`),
+  .record(tagKeySchema, orUnknown(tagValueSchema), {
+    error: (issue) =>
+      issue.code === "invalid_key"
+        ? issue.issues[0]?.message
+        : notAllowed(issue.input, `a map of at most ${MAX_TAGS} tags`),
   })
-  .transform((tags, ctx) => {
-    const entries = Object.entries(tags);
-    if (entries.length > MAX_TAGS) {
-      ctx.addIssue({
-        code: "custom",
-        message: `${entries.length} tags; at most ${MAX_TAGS} are allowed (a policy holds 20 and the provider keeps one, ${CLIENT_TOKEN_TAG})`,
-      });
-    }
-    for (const [key, value] of entries) {
-      for (const problem of [tagKeyProblem(key), tagValueProblem(value)]) {
-        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, path: [key] });
-      }
-    }
-    return tags as Record<string, string | Unknown>;
-  });
+  .refine((tags) => Object.keys(tags).length <= MAX_TAGS, {
+    error: (issue) =>
+      `${Object.keys(issue.input as object).length} tags; at most ${MAX_TAGS} are allowed (a policy holds 20 and the provider keeps one, ${CLIENT_TOKEN_TAG})`,
+  })
+  .meta({ maxProperties: MAX_TAGS });
 
 const resourceGroupIdSchema = patternInput(/^rg-[a-z0-9]+$/, "a resource group id such as rg-aek2kkmhmhs");
 

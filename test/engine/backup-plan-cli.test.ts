@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
+import { parse, stringify } from "yaml";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { localStack } from "../../scripts/local-pulumi";
@@ -46,9 +46,9 @@ async function diskPolicies(): Promise<Record<string, string>> {
 }
 
 function editPlan(edit: (plan: PlanFile) => void): void {
-  const plan = yaml.load(fs.readFileSync(planFile, "utf8")) as PlanFile;
+  const plan = parse(fs.readFileSync(planFile, "utf8")) as PlanFile;
   edit(plan);
-  fs.writeFileSync(planFile, yaml.dump(plan));
+  fs.writeFileSync(planFile, stringify(plan));
 }
 
 type Write = [action: string, policyId: string, status: number, diskIds: string[]];
