@@ -53,7 +53,8 @@ export function fileFormatJsonSchema(schema: z.ZodType): Record<string, unknown>
     override: (context: { zodSchema: z.core.$ZodType; jsonSchema: Record<string, unknown> }) => {
       const wrapped = wrappedSchemas.get(context.zodSchema._zod.def);
       if (wrapped === undefined) return;
-      const { $schema: _dialect, ...inner } = z.toJSONSchema(wrapped, options) as Record<string, unknown>;
+      const inner = z.toJSONSchema(wrapped, options) as Record<string, unknown>;
+      delete inner.$schema;
       Object.assign(context.jsonSchema, inner, { ...context.jsonSchema });
     },
   };
