@@ -5,8 +5,10 @@ import * as path from "node:path";
 
 /*
  * Cold start of `snapshot-plan`: a fresh node process per run, as a pre-commit hook or a CI step starts
- * it, on a plan of 1,000 disks (100 policies of 10 disks). Prints the median and the slowest of several
- * runs of `check`, of `report`, and of `report --svg`, beside a bare `node -e ""` as the floor.
+ * it, on a plan of 1,000 disks (100 policies of 10 disks). Prints, for several runs of `check`, `report`
+ * and `report --svg`, the median wall time and the median CPU time (user + system, which is what the run
+ * takes on an idle machine; a machine shared with other work inflates the wall time), beside a bare
+ * `node -e ""` as the floor.
  * Run with `npm run bench:plan-check` (which builds first).
  */
 
@@ -34,17 +36,32 @@ function planText(): string {
   return `${lines.join("\n")}\n`;
 }
 
-function timeRuns(args: string[]): { median: number; slowest: number } {
-  const times: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { encoding: "utf8" });
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (result.status !== 0)
-      throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}${result.stdout}`);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], slowest: times[times.length - 1] };
+interface Timing {
+  /** Wall time, which a busy machine inflates. */
+  wall: number;
+  /** User + system CPU time of the process: close to the wall time the same run takes on an idle machine. */
+  cpu: number;
+}
+
+/** Runs `node <args>` under /usr/bin/time, which reports the child's own CPU time. */
+function timeRun(args: string[]): Timing {
+  const started = process.hrtime.bigint();
+  const result = spawnSync("/usr/bin/time", ["-f", "%U %S", process.execPath, ...args], { encoding: "utf8" });
+  const wall = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0)
+    throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}${result.stdout}`);
+  const [user, system] = result.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+  return { wall, cpu: (user + system) * 1000 };
+}
+
+function timeRuns(args: string[]): { wall: number; cpu: number; slowestWall: number } {
+  const runs = Array.from({ length: RUNS }, () => timeRun(args));
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    wall: median(runs.map((run) => run.wall)),
+    cpu: median(runs.map((run) => run.cpu)),
+    slowestWall: Math.max(...runs.map((run) => run.wall)),
+  };
 }
 
 function main(): void {
@@ -53,20 +70,20 @@ function main(): void {
     const plan = path.join(dir, "backup.yaml");
     fs.writeFileSync(plan, planText());
     const svg = path.join(dir, "plan.svg");
-    const floor = timeRuns(["-e", ""]);
-    const rows: [string, { median: number; slowest: number }][] = [
-      ["node -e '' (floor)", floor],
+    const rows: [string, ReturnType<typeof timeRuns>][] = [
+      ["node -e '' (floor)", timeRuns(["-e", ""])],
       ["snapshot-plan check", timeRuns([CLI, "check", plan])],
       ["snapshot-plan report", timeRuns([CLI, "report", plan])],
       ["snapshot-plan report --svg", timeRuns([CLI, "report", plan, "--svg", svg])],
     ];
     console.log(
       `snapshot-plan cold start, ${POLICIES * DISKS_PER_POLICY} disks in ${POLICIES} policies, ` +
-        `${RUNS} runs each (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}, node ${process.version})`,
+        `${RUNS} runs each, medians (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}, node ${process.version})`,
     );
-    for (const [name, { median, slowest }] of rows) {
+    for (const [name, { wall, cpu, slowestWall }] of rows) {
       console.log(
-        `  ${name.padEnd(28)} median ${median.toFixed(0).padStart(5)} ms   slowest ${slowest.toFixed(0).padStart(5)} ms`,
+        `  ${name.padEnd(28)} wall ${wall.toFixed(0).padStart(5)} ms (slowest ${slowestWall.toFixed(0).padStart(5)} ms)` +
+          `   cpu ${cpu.toFixed(0).padStart(5)} ms`,
       );
     }
   } finally {
