@@ -47,7 +47,7 @@ async function main(): Promise<void> {
           "alicloud:accessKey": credentials.accessKeyId,
           "alicloud:secretKey": credentials.accessKeySecret,
           "alicloud:region": REGION,
-          "alicloud:ecsEndpoint": emulator.url,
+          "alicloud:endpoints": JSON.stringify([{ ecs: emulator.url }]),
         })[key],
     });
     const createPolicy = async () =>

@@ -14,6 +14,7 @@ const USAGE = `Usage: ecs-local [options]
   --disks <n|ids>              seed disks: a count (d-local000001…) or a comma list of disk ids
   --region <id>                region of the seed disks (default: cn-hangzhou)
   --control                    serve the test-only /__control/ route
+  --no-console                 do not serve the console page at / (served by default)
   --help                       show this text`;
 
 function seedDisks(spec: string | undefined, regionId: string): SeedDisk[] {
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       "access-key-secret": { type: "string" },
       "policies-per-disk": { type: "string", default: "10" },
       control: { type: "boolean", default: false },
+      "no-console": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     policiesPerDisk,
     disks: seedDisks(values.disks, values.region),
     controlRoute: values.control,
+    console: !values["no-console"],
   });
   console.log(`ecs-local listening on ${emulator.url}`);
   console.log(`  accessKeyId:     ${emulator.accessKeyId}`);
@@ -82,6 +85,7 @@ async function main(): Promise<void> {
     `  account:         ${policiesPerDisk} ${policiesPerDisk === 1 ? "policy" : "policies"} per disk`,
   );
   if (values.control) console.log(`  control route:   ${emulator.url}/__control/`);
+  if (!values["no-console"]) console.log(`  console:         ${emulator.url}/`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -35,6 +35,13 @@ export class FaultSet {
     this.rules = [];
   }
 
+  /** The rules that can still apply, in the order they are tried, with how many times each has left. */
+  active(): { rule: FaultRule; remaining: number }[] {
+    return this.rules
+      .filter(({ remaining }) => remaining > 0)
+      .map(({ rule, remaining }) => ({ rule: { ...rule }, remaining }));
+  }
+
   /** The first rule that applies to this request, counting it as used. */
   take(action: string): FaultRule | undefined {
     for (const active of this.rules) {

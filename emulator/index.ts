@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { consoleRoute } from "./console";
 import type { PoliciesPerDisk } from "./actions";
 import {
   type AccountStatus,
@@ -52,6 +53,8 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   /** Serve the test-only `/__control/` route (see control.ts); default false. */
   controlRoute?: boolean;
+  /** Serve the console page at `/` (see console.ts); default false. */
+  console?: boolean;
   /** How many entries `requests` keeps, the oldest dropped first; default 5000. */
   requestLogLimit?: number;
   /** A request not received in full within this time is answered 408; default 10 s. */
@@ -124,6 +127,7 @@ export async function startEcsEmulator(options: EmulatorOptions = {}): Promise<E
   if (options.disks) controls.addDisks(options.disks);
   await persist();
   if (options.controlRoute) service.control = controlRoute(controls);
+  if (options.console) service.console = consoleRoute(service, controls);
 
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = http.createServer(

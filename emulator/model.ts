@@ -71,14 +71,21 @@ export interface EcsState {
 }
 
 export function emptyState(): EcsState {
-  return { policies: {}, disks: {}, instances: {} };
+  return { policies: idMap(), disks: idMap(), instances: idMap() };
 }
 
-/** A null-prototype tag map holding `entries` in order. */
-export function tagMap(entries: Iterable<[string, string]> = []): TagMap {
-  const map = Object.create(null) as TagMap;
+/**
+ * A null-prototype map holding `entries` in order: any string is an ordinary key, `__proto__` and
+ * `constructor` included, and a missing key reads as undefined.
+ */
+export function idMap<T>(entries: Iterable<[string, T]> = []): Record<string, T> {
+  const map = Object.create(null) as Record<string, T>;
   for (const [key, value] of entries) map[key] = value;
   return map;
+}
+
+export function tagMap(entries: Iterable<[string, string]> = []): TagMap {
+  return idMap(entries);
 }
 
 export type PolicyFields = Pick<PolicyRecord, "id" | "regionId" | "type"> & Partial<PolicyRecord>;

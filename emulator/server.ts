@@ -2,6 +2,7 @@ import * as crypto from "node:crypto";
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { ACTIONS, type ActionContext } from "./actions";
+import { isConsoleRequest } from "./console";
 import { EcsError } from "./errors";
 import type { FaultSet } from "./faults";
 import { Params } from "./params";
@@ -14,6 +15,8 @@ export const CONTROL_PREFIX = "/__control/";
 
 /** One request as the emulator saw it. `params` never holds the signature or a security token. */
 export interface RequestRecord {
+  /** When the request arrived (ISO 8601). */
+  time: string;
   action: string;
   params: Record<string, string>;
   status: number;
@@ -33,6 +36,8 @@ export interface Service {
   requestLogLimit: number;
   /** The test-only control route, when enabled. */
   control?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<void>;
+  /** The console page and its routes, when enabled. */
+  console?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<void>;
 }
 
 /**
@@ -45,7 +50,7 @@ export async function handleRequest(
   res: ServerResponse,
 ): Promise<void> {
   const requestId = crypto.randomUUID().toUpperCase();
-  const record: RequestRecord = { action: "", params: {}, status: 0 };
+  const record: RequestRecord = { time: new Date().toISOString(), action: "", params: {}, status: 0 };
   try {
     const body = await readBody(req);
     const signed = parse(req, body);
@@ -53,6 +58,7 @@ export async function handleRequest(
       if (!service.control) throw EcsError.actionNotFound();
       return await service.control(req, body, res);
     }
+    if (service.console && isConsoleRequest(req)) return await service.console(req, body, res);
     const params = { ...signed.query, ...signed.form };
     record.action = params.Action ?? headerValue(req.headers, "x-acs-action") ?? "";
     record.params = withoutSecrets(params);
@@ -136,7 +142,13 @@ export function answerClientError(service: Service, error: NodeJS.ErrnoException
     return;
   }
   const failure = clientFailure(error);
-  logRequest(service, { action: "", params: {}, status: failure.status, code: failure.code });
+  logRequest(service, {
+    time: new Date().toISOString(),
+    action: "",
+    params: {},
+    status: failure.status,
+    code: failure.code,
+  });
   const requestId = crypto.randomUUID().toUpperCase();
   const text = JSON.stringify(errorBody(failure, requestId, undefined));
   socket.end(
@@ -155,19 +167,18 @@ export function answerClientError(service: Service, error: NodeJS.ErrnoException
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function parse(req: IncomingMessage, body: Buffer): SignedRequest {
-  const url = new URL(req.url ?? "/", "http://ecs-local");
-  const queryStart = (req.url ?? "").indexOf("?");
-  const path = queryStart === -1 ? (req.url ?? "/") : (req.url ?? "").slice(0, queryStart);
+  const url = req.url ?? "/";
+  const queryStart = url.indexOf("?");
   const isForm = (headerValue(req.headers, "content-type") ?? "").startsWith(
     "application/x-www-form-urlencoded",
   );
   const formText = isForm ? utf8(body, "the form body") : "";
-  checkPercentEncodedUtf8(url.search, "the query string");
+  checkPercentEncodedUtf8(queryStart === -1 ? "" : url.slice(queryStart + 1), "the query string");
   checkPercentEncodedUtf8(formText, "the form body");
   return {
     method: (req.method ?? "GET").toUpperCase(),
-    path: path || "/",
-    query: Object.fromEntries(url.searchParams),
+    path: (queryStart === -1 ? url : url.slice(0, queryStart)) || "/",
+    query: queryStart === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(queryStart + 1))),
     form: isForm ? Object.fromEntries(new URLSearchParams(formText)) : {},
     body,
     headers: req.headers,
@@ -191,15 +202,19 @@ function checkPercentEncodedUtf8(text: string, what: string): void {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw EcsError.invalidParameter("Body");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.destroy();
+      reject(EcsError.invalidParameter("Body"));
+    });
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
 }
 
 function withoutSecrets(params: Record<string, string>): Record<string, string> {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { type DiskRecord, type EcsState, emptyState, newPolicyRecord, tagMap } from "./model";
+import { writeDurably } from "./durable-write";
+import { type DiskRecord, type EcsState, emptyState, idMap, newPolicyRecord, tagMap } from "./model";
 
 export type {
   AssociationType,
@@ -33,9 +33,9 @@ function revive(parsed: Partial<EcsState>): EcsState {
     tags: tagMap(Object.entries(instance.tags ?? {})),
   }));
   return {
-    policies: Object.fromEntries(policies.map((policy) => [policy.id, policy])),
-    disks: Object.fromEntries(disks.map((disk) => [disk.diskId, disk])),
-    instances: Object.fromEntries(instances.map((instance) => [instance.instanceId, instance])),
+    policies: idMap(policies.map((policy) => [policy.id, policy])),
+    disks: idMap(disks.map((disk) => [disk.diskId, disk])),
+    instances: idMap(instances.map((instance) => [instance.instanceId, instance])),
     ...(parsed.generatedCredentials ? { generatedCredentials: parsed.generatedCredentials } : {}),
   };
 }
@@ -51,62 +51,89 @@ export class MemoryStore implements Store {
 }
 
 /**
- * Writes the whole state to one JSON file: a temporary file, fsync, then rename over the old one.
- * Saves are group-committed: callers that arrive while a write runs share the next write, which
- * serializes the state as it is when that write starts, so it holds every change made before the call.
+ * Keeps the state in one JSON file, plus a journal beside it while writes come faster than the disk
+ * takes them (see durable-write.ts). Saves are group-committed: callers that arrive while writes are in
+ * flight share the next write, which serializes the state as it is when it is handed to the writer, so
+ * it holds every change made before the call. Two writes may be in flight (one on disk, the next queued
+ * behind it), so the writer never idles while saves wait; it runs them in order, so a write resolves
+ * only once every earlier one is on disk too.
+ *
+ * A write handed over while none is in flight replaces the state file (and deletes the journal); one
+ * queued behind another appends the whole state as a line to the journal, which costs one flush instead
+ * of two. So the state file alone is current whenever the endpoint is idle (and after `close()`); after
+ * a crash under load, `load` takes the journal's last complete line, which is newer than the file.
  */
 export class FileStore implements Store {
+  private static readonly WRITES_IN_FLIGHT = 2;
+  /** Past this, a queued write replaces the state file rather than growing the journal. */
+  private static readonly JOURNAL_LIMIT_BYTES = 16 * 1024 * 1024;
+  private readonly journalPath: string;
   private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private latest: EcsState | undefined;
-  private writing = false;
+  private inFlight = 0;
+  private journalBytes = 0;
 
-  constructor(private readonly filePath: string) {}
+  constructor(private readonly filePath: string) {
+    this.journalPath = `${filePath}.journal`;
+  }
 
   load(): EcsState {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.filePath, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
-      throw error;
-    }
-    return revive(JSON.parse(text) as Partial<EcsState>);
+    const text = lastCompleteLine(readIfPresent(this.journalPath)) ?? readIfPresent(this.filePath);
+    return text === undefined ? emptyState() : revive(JSON.parse(text) as Partial<EcsState>);
   }
 
   save(state: EcsState): Promise<void> {
     this.latest = state;
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    if (!this.writing) void this.writeWhileWaiting();
+    this.startWrite();
     return done;
   }
 
-  private async writeWhileWaiting(): Promise<void> {
-    this.writing = true;
-    while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0);
-      try {
-        await this.write(JSON.stringify(this.latest));
-        for (const waiter of batch) waiter.resolve();
-      } catch (error) {
-        for (const waiter of batch) waiter.reject(error);
-      }
-    }
-    this.writing = false;
+  private startWrite(): void {
+    if (this.waiting.length === 0 || this.inFlight >= FileStore.WRITES_IN_FLIGHT) return;
+    const batch = this.waiting.splice(0);
+    const text = JSON.stringify(this.latest);
+    const kind =
+      this.inFlight === 0 || this.journalBytes > FileStore.JOURNAL_LIMIT_BYTES ? "replace" : "append";
+    this.journalBytes = kind === "replace" ? 0 : this.journalBytes + text.length + 1;
+    this.inFlight += 1;
+    writeDurably({ kind, filePath: this.filePath, journalPath: this.journalPath, text })
+      .then(
+        () => batch.forEach((waiter) => waiter.resolve()),
+        (error: unknown) => batch.forEach((waiter) => waiter.reject(error)),
+      )
+      .finally(() => {
+        this.inFlight -= 1;
+        this.startWrite();
+      });
   }
+}
 
-  private async write(text: string): Promise<void> {
-    await fs.promises.mkdir(path.dirname(this.filePath), { recursive: true });
-    const temporary = `${this.filePath}.${process.pid}.tmp`;
-    // The file may hold generated credentials: readable by its owner only.
-    const handle = await fs.promises.open(temporary, "w", 0o600);
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.promises.rename(temporary, this.filePath);
+function readIfPresent(filePath: string): string | undefined {
+  try {
+    return fs.readFileSync(filePath, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
   }
+}
+
+/**
+ * The last line that was written in full (a crash can cut the line being written). The journal is
+ * allocated ahead with zero bytes: it ends at the first one (JSON text never holds one).
+ */
+function lastCompleteLine(journal: string | undefined): string | undefined {
+  const written = (journal ?? "").split("\0", 1)[0];
+  const lines = written.split("\n").slice(0, -1);
+  for (let index = lines.length - 1; index >= 0; index -= 1) {
+    try {
+      JSON.parse(lines[index]);
+      return lines[index];
+    } catch {
+      // A line a failed write left unfinished: an earlier one holds the state that was acknowledged.
+    }
+  }
+  return undefined;
 }
 
 export function openStore(statePath: string | undefined): Store {

@@ -127,10 +127,35 @@ export function checkInputs<Schema extends z.ZodType<object>>(
     rules?: (inputs: z.output<Schema>) => ValidationFailure[];
   } = {},
 ): pulumi.dynamic.CheckResult {
+  const shown = (failures: readonly ValidationFailure[]) =>
+    failures.map((failure) => failureForEngine(failure, news));
   const withRegion = applyDefaultRegion(news, defaultRegion());
-  if (!withRegion.ok) return { inputs: news, failures: withRegion.failures };
+  if (!withRegion.ok) return { inputs: news, failures: shown(withRegion.failures) };
   const validated = validateInputs(schema, withRegion.news, { carriedKeys: options.carriedKeys });
-  if (!validated.ok) return { inputs: news, failures: validated.failures };
-  const failures = options.rules?.(validated.inputs) ?? [];
+  if (!validated.ok) return { inputs: news, failures: shown(validated.failures) };
+  const failures = shown(options.rules?.(validated.inputs) ?? []);
   return { inputs: withoutUndefined(validated.inputs as Record<string, unknown>), failures };
+}
+
+const MISSING_PREFIX = "required; ";
+
+/**
+ * A check() failure as the engine prints it. The engine looks the property up among the inputs by
+ * its top-level name only (a nested path prints as `value {<nil>}`), so the failure names the
+ * top-level input and the reason starts with the path: `timePoints` / `timePoints[1]: 25 is not
+ * allowed; …`. An input that is missing reads `retentionDays is required: …`.
+ */
+export function failureForEngine(
+  failure: ValidationFailure,
+  news: Record<string, unknown>,
+): ValidationFailure {
+  const { property, reason } = failure;
+  const topLevel = /^[^.[]+/.exec(property)?.[0];
+  if (!topLevel) return failure;
+  if (topLevel !== property) return { property: topLevel, reason: `${property}: ${reason}` };
+  const given = news[property];
+  if ((given === undefined || given === null) && reason.startsWith(MISSING_PREFIX)) {
+    return { property, reason: `${property} is required: ${reason.slice(MISSING_PREFIX.length)}` };
+  }
+  return failure;
 }

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       stateDir,
       config: {
         "alicloud:region": { value: REGION },
-        "alicloud:ecsEndpoint": { value: emulator.url },
+        "alicloud:endpoints": { value: JSON.stringify([{ ecs: emulator.url }]) },
         "alicloud:accessKey": { value: emulator.accessKeyId, secret: true },
         "alicloud:secretKey": { value: emulator.accessKeySecret, secret: true },
         "quickstart:diskIds": { value: JSON.stringify(QUICKSTART_DISKS) },

@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+// The SDK's errors module alone: snapshot-plan loads plans without the whole SDK.
+import { RunError } from "@pulumi/pulumi/errors";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { describeValue } from "../input-schemas";
@@ -15,8 +17,12 @@ import {
 
 const PLAN_FIELDS_RULE = "a plan holds policies (and optionally $schema)";
 
-/** Every failure of a plan, one per line: `<source>: <path>: <what is wrong and what is allowed>`. */
-export class BackupPlanError extends Error {
+/**
+ * Every failure of a plan, one per line: `<source>: <path>: <what is wrong and what is allowed>`.
+ * A RunError, so that a program that loads an invalid plan fails with just these lines under the
+ * CLI: Pulumi prints a RunError's message without a stack trace.
+ */
+export class BackupPlanError extends RunError {
   constructor(
     readonly source: string,
     readonly failures: readonly ValidationFailure[],

@@ -23,7 +23,7 @@ const POLICY_FIELD_DESCRIPTIONS: Record<keyof PolicyShape, string> = {
     "2–128 characters; starts with a letter (Latin or Chinese); letters, digits, ':', '_', '-'.",
   timePoints: "1–24 whole hours 0–23 (UTC+8); order and duplicates do not matter.",
   repeatWeekdays: "1–7 days 1–7 (1 = Monday, 7 = Sunday); order and duplicates do not matter.",
-  retentionDays: "Days each snapshot is kept: -1 (forever) or 1–65535; default -1.",
+  retentionDays: "Days each snapshot is kept: -1 (forever) or 1–65535; required.",
   enableCrossRegionCopy: "Copy each snapshot to targetCopyRegions; default false.",
   targetCopyRegions: "Exactly one region other than regionId; only with enableCrossRegionCopy: true.",
   copiedSnapshotsRetentionDays: "Days each copy is kept: -1 (forever) or 1–65535.",

@@ -35,7 +35,6 @@ export type PolicyOutputs = {
   resourceGroupId: string;
   status: string;
   creationTime: string;
-  diskNums: number;
   snapshotsPerDisk: number;
   schedule: string;
   adopted: boolean;
@@ -151,10 +150,35 @@ export function policyOutputs(
     resourceGroupId: policy.ResourceGroupId ?? "",
     status: policy.Status ?? "",
     creationTime: policy.CreationTime ?? "",
-    diskNums: integerOr(policy.DiskNums, 0),
     ...scheduleInsights(schedule),
     ...providerOptions(options),
     adopted: options.adopted,
+  });
+}
+
+/**
+ * The policy as refresh finds it, in the form check() gives the inputs, so that after a refresh the
+ * engine's diff of stored and declared inputs marks exactly the properties that drifted. read() does
+ * not see the stored inputs, so an optional input is included when the service reports a value other
+ * than its unset one: a name, tags, a resource group; the copy settings while copying is on.
+ */
+export function policyInputsOf(outputs: PolicyOutputs): Record<string, unknown> {
+  const copying = outputs.enableCrossRegionCopy;
+  const tags = Object.keys(outputs.tags).length > 0 ? outputs.tags : undefined;
+  return withoutUndefined({
+    regionId: outputs.regionId,
+    autoSnapshotPolicyName: outputs.autoSnapshotPolicyName || undefined,
+    timePoints: outputs.timePoints,
+    repeatWeekdays: outputs.repeatWeekdays,
+    retentionDays: outputs.retentionDays,
+    enableCrossRegionCopy: copying,
+    targetCopyRegions: copying ? outputs.targetCopyRegions : undefined,
+    copiedSnapshotsRetentionDays: copying ? outputs.copiedSnapshotsRetentionDays : undefined,
+    copyEncryptionConfiguration: copying ? outputs.copyEncryptionConfiguration : undefined,
+    tags,
+    resourceGroupId: outputs.resourceGroupId || undefined,
+    ...providerOptions(outputs),
+    allowSnapshotLimitOverflow: outputs.allowSnapshotLimitOverflow ?? false,
   });
 }
 

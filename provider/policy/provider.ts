@@ -21,6 +21,7 @@ import {
   diffPolicy,
   hasTagChanges,
   modifyPolicyParams,
+  policyInputsOf,
   policyOutputs,
   providerOptions,
   replacingInputs,
@@ -180,7 +181,9 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   const client = await createEcsClient();
   const policy = await findPolicy(client, String(props.regionId), id);
   if (!policy) return { id: undefined, props: {} };
-  return { id, props: policyOutputs(policy, { ...providerOptions(props), adopted: props.adopted === true }) };
+  const outputs = policyOutputs(policy, { ...providerOptions(props), adopted: props.adopted === true });
+  // Older SDKs in the peer range (3.139, for one) ignore `inputs` and keep the stored inputs.
+  return { id, props: outputs, inputs: policyInputsOf(outputs) };
 }
 
 async function remove(id: string, props: Props): Promise<void> {

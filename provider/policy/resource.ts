@@ -18,8 +18,8 @@ export interface AutoSnapshotPolicyArgs {
   timePoints: pulumi.Input<pulumi.Input<number | string>[]>;
   /** 1–7 days of the week, 1 (Monday) – 7 (Sunday); order and duplicates do not matter. */
   repeatWeekdays: pulumi.Input<pulumi.Input<number | string>[]>;
-  /** Days each automatic snapshot is kept: -1 (forever) or 1–65535; default -1. */
-  retentionDays?: pulumi.Input<number>;
+  /** Days each automatic snapshot is kept: -1 (forever) or 1–65535. Required, as in @pulumi/alicloud. */
+  retentionDays: pulumi.Input<number>;
   /** Copy each automatic snapshot to targetCopyRegions; default false. */
   enableCrossRegionCopy?: pulumi.Input<boolean>;
   /** Exactly one region other than regionId; only with enableCrossRegionCopy. */
@@ -70,8 +70,6 @@ export class AutoSnapshotPolicy extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<string>;
   /** When the policy was created (ISO 8601, UTC). */
   declare readonly creationTime: pulumi.Output<string>;
-  /** Number of disks the policy is applied to. */
-  declare readonly diskNums: pulumi.Output<number>;
   /** Most automatic snapshots one disk holds under this schedule; -1 when retention is forever (unbounded). */
   declare readonly snapshotsPerDisk: pulumi.Output<number>;
   /** The schedule in plain words, hours in UTC+8. */
@@ -88,7 +86,6 @@ export class AutoSnapshotPolicy extends pulumi.dynamic.Resource {
         autoSnapshotPolicyId: undefined,
         status: undefined,
         creationTime: undefined,
-        diskNums: undefined,
         snapshotsPerDisk: undefined,
         schedule: undefined,
         adopted: undefined,

@@ -144,7 +144,7 @@ export const autoSnapshotPolicyInputsSchema = inputsObject({
   autoSnapshotPolicyName: orUnknown(policyNameSchema).optional(),
   timePoints: orUnknown(timePointsSchema),
   repeatWeekdays: orUnknown(repeatWeekdaysSchema),
-  retentionDays: orUnknown(retentionDaysSchema).default(-1),
+  retentionDays: orUnknown(retentionDaysSchema),
   enableCrossRegionCopy: orUnknown(booleanInput).default(false),
   targetCopyRegions: orUnknown(targetCopyRegionsSchema).optional(),
   copiedSnapshotsRetentionDays: orUnknown(retentionDaysSchema).optional(),

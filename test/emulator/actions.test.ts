@@ -390,6 +390,7 @@ describe.each([1, 10] as const)("an account with %i polic(ies) per disk", (polic
     const logged = emulator.requests.slice(before);
     expect(logged).toEqual([
       {
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         action: "CreateAutoSnapshotPolicy",
         params: expect.objectContaining({ regionId: REGION, timePoints: '["24"]', retentionDays: "30" }),
         status: 403,

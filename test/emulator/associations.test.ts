@@ -1,3 +1,4 @@
+import { startEcsEmulator } from "../../emulator";
 import { type Caller, diskList, json, policyList, type WireParams } from "../support/ecs-clients";
 import { CLIENT_NAMES, useLocalEcs } from "../support/use-local-ecs";
 
@@ -12,6 +13,41 @@ const TOO_MANY = "OperationDenied.TooManyAutoSnapshotPolicies";
 describe.each([1, 10] as const)("an account with %i polic(ies) per disk", (policiesPerDisk) => {
   const local = useLocalEcs({ policiesPerDisk });
   const adds = policiesPerDisk === 10;
+
+  test("disk and instance ids named like built-in JavaScript properties are ordinary ids", async () => {
+    const call = local.callers["pop-core"];
+    local.emulator.addInstances([{ instanceId: "__proto__", regionId: REGION, tags: { k: "v" } }]);
+    local.emulator.addDisks([
+      { diskId: "__proto__", regionId: REGION, instanceId: "__proto__" },
+      { diskId: "constructor", regionId: REGION },
+    ]);
+    const created = await call("CreateAutoSnapshotPolicy", {
+      regionId: REGION,
+      timePoints: json([1]),
+      repeatWeekdays: json([1]),
+      retentionDays: 7,
+    });
+    const policyId = created.body.AutoSnapshotPolicyId as string;
+    const applied = await call("ApplyAutoSnapshotPolicy", {
+      regionId: REGION,
+      autoSnapshotPolicyId: policyId,
+      diskIds: json(["__proto__", "constructor"]),
+    });
+    expect(applied.status).toBe(200);
+    const listed = diskList(
+      await call("DescribeDisks", { RegionId: REGION, AutoSnapshotPolicyId: policyId }),
+    );
+    expect(listed.map((disk) => [disk.DiskId, disk.InstanceId])).toEqual([
+      ["__proto__", "__proto__"],
+      ["constructor", ""],
+    ]);
+    const missing = await call("ApplyAutoSnapshotPolicy", {
+      regionId: REGION,
+      autoSnapshotPolicyId: policyId,
+      diskIds: json(["toString"]),
+    });
+    expect(missing).toMatchObject({ status: 404, body: { Code: "InvalidDiskId.NotFound" } });
+  });
 
   describe.each(CLIENT_NAMES)("through %s", (client) => {
     let call: Caller;
@@ -219,4 +255,12 @@ describe.each([1, 10] as const)("an account with %i polic(ies) per disk", (polic
       expect(await associations({ DiskId: disks[0] })).toEqual([[policyId, disks[0]]]);
     });
   });
+});
+
+test.each([
+  [{ policiesPerDisk: 5 }, "policiesPerDisk must be 1 or 10, got 5"],
+  [{ requestLogLimit: -1 }, "requestLogLimit must be a whole number ≥ 0, got -1"],
+  [{ requestTimeoutMs: 0 }, "requestTimeoutMs must be a whole number > 0, got 0"],
+])("startEcsEmulator(%j) is refused", async (options, message) => {
+  await expect(startEcsEmulator(options as never)).rejects.toThrow(message);
 });

@@ -135,7 +135,6 @@ test("refresh reads the policy and the attachment through the provider text in s
     timePoints: oldPolicy.outputs!.timePoints,
     retentionDays: oldPolicy.outputs!.retentionDays,
     tags: oldPolicy.outputs!.tags,
-    diskNums: diskIds.length,
   });
   expect(attachment.outputs).toMatchObject({ autoSnapshotPolicyId: policyId, diskIds, missingDiskIds: [] });
 });

@@ -110,7 +110,24 @@ describe("check", () => {
 
   test("the token tag key is reserved", async () => {
     const result = await provider.check!({}, { ...base, tags: { [CLIENT_TOKEN_TAG]: "mine" } });
-    expect(result.failures).toEqual([{ property: `tags.${CLIENT_TOKEN_TAG}`, reason: expect.any(String) }]);
+    expect(result.failures).toEqual([
+      { property: "tags", reason: expect.stringMatching(`^tags.${CLIENT_TOKEN_TAG}: this tag key is kept`) },
+    ]);
+  });
+
+  // The engine looks a failure's property up among the inputs by top-level name only.
+  test("a failure inside a list names the top-level input, with the path in the reason", async () => {
+    const result = await provider.check!({}, { ...base, timePoints: [2, 25] });
+    expect(result.failures).toEqual([
+      { property: "timePoints", reason: "timePoints[1]: 25 is not allowed; whole hours 0–23 (UTC+8)" },
+    ]);
+  });
+
+  test("retentionDays is required, as in @pulumi/alicloud", async () => {
+    const result = await provider.check!({}, { timePoints: [1], repeatWeekdays: [1, 3] });
+    expect(result.failures).toEqual([
+      { property: "retentionDays", reason: "retentionDays is required: -1 (keep forever) or 1–65535 days" },
+    ]);
   });
 
   test("the snapshot limit fails only when the schedule is known", async () => {
@@ -146,7 +163,6 @@ describe("create", () => {
       resourceGroupId: "rg-aek2kkmhmhs",
       status: "Normal",
       creationTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-      diskNums: 0,
       snapshotsPerDisk: 18,
       schedule: expect.stringContaining("kept 30 days"),
       allowSnapshotLimitOverflow: false,
@@ -315,6 +331,33 @@ describe("read (refresh)", () => {
     const { outs } = await provider.update!(id, refreshedOutputs, news);
     expect(outs).toMatchObject({ autoSnapshotPolicyName: "Declared", retentionDays: 7 });
     expect(await servicePolicy(id)).toMatchObject({ AutoSnapshotPolicyName: "Declared", RetentionDays: 7 });
+  });
+
+  // After a refresh the engine diffs the stored inputs against the declared ones, to mark properties.
+  test("read returns the live policy as inputs: equal to check's when nothing drifted", async () => {
+    const declared = { ...base, autoSnapshotPolicyName: "Steady", tags: { team: "storage" } };
+    const { id, inputs, outputs } = await up(declared);
+    const refreshed = await provider.read!(id, outputs);
+    const { __provider, ...checkedInputs } = inputs;
+    expect(__provider).toBe(PROVIDER);
+    expect(refreshed.inputs).toEqual(checkedInputs);
+  });
+
+  test("read returns the drifted properties, and only those, changed in its inputs", async () => {
+    const declared = { ...base, autoSnapshotPolicyName: "Steady", tags: { team: "storage" } };
+    const { id, inputs, outputs } = await up(declared);
+    await ecs("ModifyAutoSnapshotPolicyEx", {
+      regionId: REGION,
+      autoSnapshotPolicyId: id,
+      timePoints: '["5"]',
+      retentionDays: 9,
+    });
+    const refreshed = await provider.read!(id, outputs);
+    const changed = Object.keys(refreshed.inputs).filter(
+      (key) => JSON.stringify(refreshed.inputs[key]) !== JSON.stringify(inputs[key]),
+    );
+    expect(changed.sort()).toEqual(["retentionDays", "timePoints"]);
+    expect(refreshed.inputs).toMatchObject({ timePoints: [5], retentionDays: 9 });
   });
 
   test("a policy deleted outside Pulumi is gone from state", async () => {

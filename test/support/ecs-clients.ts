@@ -40,6 +40,8 @@ export function popCoreCaller(emulator: EcsEmulator, method: "GET" | "POST" = "P
       const body = await client.request<Record<string, unknown>>(action, params, {
         method,
         formatParams: false,
+        // pop-core's default of 3 s is a flake on a loaded 2-core CI machine; these calls go to 127.0.0.1.
+        timeout: 30_000,
       });
       return { status: 200, body };
     } catch (error) {

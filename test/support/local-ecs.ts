@@ -21,7 +21,7 @@ export function stackConfig(emulator: EcsEmulator, region = REGION): Record<stri
     "alicloud:accessKey": emulator.accessKeyId,
     "alicloud:secretKey": emulator.accessKeySecret,
     "alicloud:region": region,
-    "alicloud:ecsEndpoint": emulator.url,
+    "alicloud:endpoints": JSON.stringify([{ ecs: emulator.url }]),
   };
 }
 

@@ -84,11 +84,18 @@ const basePlan = (): BackupPlanDocument => ({
       retentionDays: 7,
       disks: ["d-hz01", "d-hz02"],
     },
-    weekly: { regionId: "cn-hangzhou", timePoints: [3], repeatWeekdays: [7], disks: ["d-hz03"] },
+    weekly: {
+      regionId: "cn-hangzhou",
+      timePoints: [3],
+      repeatWeekdays: [7],
+      retentionDays: 28,
+      disks: ["d-hz03"],
+    },
     "daily-sh": {
       regionId: "cn-shanghai",
       timePoints: [2],
       repeatWeekdays: [1, 2, 3, 4, 5],
+      retentionDays: 7,
       disks: ["d-sh01"],
     },
   },
@@ -222,6 +229,7 @@ describe("BackupPlan under a mocked engine", () => {
       regionId: "cn-shanghai",
       timePoints: [4],
       repeatWeekdays: [1],
+      retentionDays: 7,
       disks: ["d-sh02"],
     };
     const edited = await register(plan);

@@ -27,7 +27,7 @@ describe("valid plans", () => {
         archive: {
           timePoints: [1],
           repeatWeekdays: [1],
-          retentionDays: -1,
+          retentionDays: 365,
           enableCrossRegionCopy: false,
           allowSnapshotLimitOverflow: false,
         },
@@ -73,7 +73,7 @@ describe("valid plans", () => {
   test("a plan in code is validated the same way and named by its source", () => {
     expect(() =>
       parseBackupPlan(
-        { policies: { nightly: { timePoints: [25], repeatWeekdays: [1] } } },
+        { policies: { nightly: { timePoints: [25], repeatWeekdays: [1], retentionDays: 7 } } },
         "BackupPlan prod",
       ),
     ).toThrow(
@@ -106,6 +106,7 @@ describe("invalid plans: every failure names the file, the path in it and what i
       file: "unknown-field.yaml",
       lines: [
         "polices: unknown field; a plan holds policies (and optionally $schema)",
+        "policies.daily.retentionDays: required; -1 (keep forever) or 1–65535 days",
         "policies.daily.retentionDay: unknown input; did you mean retentionDays?",
         "policies.daily.disk: unknown input; did you mean disks?",
       ],
@@ -167,7 +168,7 @@ test("the JSON Schema lists the policy fields and refuses unknown ones", () => {
   const schema = JSON.parse(fs.readFileSync(PLAN_SCHEMA_PATH, "utf8"));
   const policy = schema.properties.policies.additionalProperties;
   expect(policy.additionalProperties).toBe(false);
-  expect(policy.required).toEqual(["timePoints", "repeatWeekdays"]);
+  expect(policy.required).toEqual(["timePoints", "repeatWeekdays", "retentionDays"]);
   expect(Object.keys(policy.properties)).toContain("disks");
   expect(schema.properties.policies.propertyNames.pattern).toBe("^[a-z0-9][a-z0-9_-]*$");
 });

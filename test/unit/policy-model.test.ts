@@ -4,6 +4,7 @@ import {
   declaredServicePolicy,
   diffPolicy,
   modifyPolicyParams,
+  policyInputsOf,
   policyOutputs,
   tagChanges,
   withProviderOptions,
@@ -70,7 +71,6 @@ describe("policyOutputs", () => {
       resourceGroupId: "rg-default",
       status: "Normal",
       creationTime: "2026-11-23T10:00:00Z",
-      diskNums: 2,
       snapshotsPerDisk: 26,
       schedule: expect.stringContaining("01:00 and 13:00"),
       clientToken: "token-1",
@@ -124,6 +124,57 @@ describe("policyOutputs", () => {
     const declared = policyOutputs(declaredServicePolicy(ID, inputs as PolicyInputs), { adopted: false });
     expect(changedPolicyFields(declared, inputs)).toEqual([]);
     expect(declared.tags).toEqual({ team: "storage" });
+  });
+});
+
+describe("policyInputsOf", () => {
+  const outputs = policyOutputs(servicePolicy, {
+    clientToken: "token-1",
+    allowSnapshotLimitOverflow: false,
+    adopted: false,
+  });
+
+  test("gives the inputs in check()'s form, with the provider options", () => {
+    expect(policyInputsOf(outputs)).toStrictEqual({
+      regionId: "cn-hangzhou",
+      timePoints: [1, 13],
+      repeatWeekdays: [1, 3, 5],
+      retentionDays: 30,
+      enableCrossRegionCopy: false,
+      tags: { team: "storage" },
+      resourceGroupId: "rg-default",
+      clientToken: "token-1",
+      allowSnapshotLimitOverflow: false,
+    });
+  });
+
+  test.each([
+    ["an empty name", { autoSnapshotPolicyName: "" }, "autoSnapshotPolicyName"],
+    ["no tags", { tags: {} }, "tags"],
+    ["no resource group", { resourceGroupId: "" }, "resourceGroupId"],
+    [
+      "copy settings while copying is off",
+      { copiedSnapshotsRetentionDays: 7 },
+      "copiedSnapshotsRetentionDays",
+    ],
+  ])("leaves out %s (the service's unset value)", (_name, change, key) => {
+    expect(policyInputsOf({ ...outputs, ...change })).not.toHaveProperty(key);
+  });
+
+  test("includes the copy settings while copying is on", () => {
+    const copying = {
+      ...outputs,
+      enableCrossRegionCopy: true,
+      targetCopyRegions: ["cn-shanghai"],
+      copiedSnapshotsRetentionDays: 7,
+      copyEncryptionConfiguration: { encrypted: true, kmsKeyId: "key-1" },
+    };
+    expect(policyInputsOf(copying)).toMatchObject({
+      enableCrossRegionCopy: true,
+      targetCopyRegions: ["cn-shanghai"],
+      copiedSnapshotsRetentionDays: 7,
+      copyEncryptionConfiguration: { encrypted: true, kmsKeyId: "key-1" },
+    });
   });
 });
 

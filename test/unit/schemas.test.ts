@@ -10,7 +10,7 @@ import {
   type ValidationFailure,
 } from "../../provider/validation";
 
-const policy = { regionId: "cn-hangzhou", timePoints: [2], repeatWeekdays: [1] };
+const policy = { regionId: "cn-hangzhou", timePoints: [2], repeatWeekdays: [1], retentionDays: 7 };
 const attachment = { regionId: "cn-hangzhou", autoSnapshotPolicyId: "sp-abc123", diskIds: ["d-a1"] };
 const hours = (count: number) => Array.from({ length: count }, (_, hour) => hour);
 const text = (length: number, first = "a") => first + "b".repeat(length - 1);
@@ -393,7 +393,7 @@ describe("AutoSnapshotPolicy inputs within the documented ranges", () => {
       regionId: "cn-hangzhou",
       timePoints: [2],
       repeatWeekdays: [1],
-      retentionDays: -1,
+      retentionDays: 7,
       enableCrossRegionCopy: false,
       allowSnapshotLimitOverflow: false,
     });

@@ -13,26 +13,28 @@ import { PLAN_SCHEMA_PATH } from "../../scripts/generate-plan-schema";
 const schema = JSON.parse(fs.readFileSync(PLAN_SCHEMA_PATH, "utf8"));
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
-const policy = (fields: string) =>
-  `policies:\n  nightly:\n    timePoints: [2]\n    repeatWeekdays: [1]\n${fields}`;
+/** A valid policy with `fields` added, or replacing the one of the same name. */
+const policy = (fields: string) => {
+  const base = { timePoints: "[2]", repeatWeekdays: "[1]", retentionDays: "7" };
+  const lines = Object.entries(base)
+    .filter(([name]) => !fields.includes(`${name}:`))
+    .map(([name, value]) => `    ${name}: ${value}\n`);
+  return `policies:\n  nightly:\n${lines.join("")}${fields}`;
+};
 
 const INVALID_PLANS: [string, string, string][] = [
-  [
-    "an hour past 23",
-    "policies:\n  nightly:\n    timePoints: [25]\n    repeatWeekdays: [1]\n",
-    "/items/anyOf",
-  ],
+  ["an hour past 23", policy("    timePoints: [25]\n"), "/items/anyOf"],
   ["retention in words", policy('    retentionDays: "soon"\n'), "retentionDays"],
   ["retention of zero days", policy("    retentionDays: 0\n"), "retentionDays"],
-  ["weekday 0", "policies:\n  nightly:\n    timePoints: [2]\n    repeatWeekdays: [0]\n", "repeatWeekdays"],
-  ["no time points", "policies:\n  nightly:\n    timePoints: []\n    repeatWeekdays: [1]\n", "timePoints"],
-  ["a required field left out", "policies:\n  nightly:\n    timePoints: [2]\n", "required"],
-  ["a misspelt field", policy("    retentionDay: 7\n"), "additionalProperties"],
+  ["weekday 0", policy("    repeatWeekdays: [0]\n"), "repeatWeekdays"],
+  ["no time points", policy("    timePoints: []\n"), "timePoints"],
   [
-    "a policy key with a space",
-    "policies:\n  Daily Backups:\n    timePoints: [2]\n    repeatWeekdays: [1]\n",
-    "propertyNames",
+    "a required field left out",
+    "policies:\n  nightly:\n    timePoints: [2]\n    retentionDays: 7\n",
+    "required",
   ],
+  ["a misspelt field", policy("    retentionDay: 7\n"), "additionalProperties"],
+  ["a policy key with a space", policy("").replace("nightly", "Daily Backups"), "propertyNames"],
   ["a disk id that is not one", policy("    disks: [vol-1]\n"), "disks"],
   ["a reserved tag key", policy('    tags: { "acs:owner": platform }\n'), "tags"],
   ["a yes that is not a boolean", policy('    enableCrossRegionCopy: "yes"\n'), "enableCrossRegionCopy"],

@@ -54,12 +54,13 @@ describe("snapshot-plan check", () => {
     const unknown = fixture("unknown-field.yaml");
     expect((await run("check", unknown)).out).toEqual([
       `${unknown}:7:1: polices: unknown field; a plan holds policies (and optionally $schema)`,
+      `${unknown}:2:3: policies.daily.retentionDays: required; -1 (keep forever) or 1–65535 days`,
       `${unknown}:5:5: policies.daily.retentionDay: unknown input; did you mean retentionDays?`,
       `${unknown}:6:5: policies.daily.disk: unknown input; did you mean disks?`,
     ]);
     const badKey = fixture("bad-key.yaml");
     expect((await run("check", badKey)).out.map((line) => line.split(": ")[0])).toEqual([
-      `${badKey}:5:3`,
+      `${badKey}:6:3`,
       `${badKey}:2:3`,
     ]);
   });
@@ -67,22 +68,24 @@ describe("snapshot-plan check", () => {
   test("a disk listed twice points at the second listing; JSON files get positions too", async () => {
     const duplicate = fixture("duplicate-disk.yaml");
     expect((await run("check", duplicate)).out).toEqual([
-      `${duplicate}:11:25: policies.weekly.disks[1]: "d-shared01" is also listed by policy daily; a disk follows one policy`,
+      `${duplicate}:13:25: policies.weekly.disks[1]: "d-shared01" is also listed by policy daily; a disk follows one policy`,
     ]);
     const json = fixture("cross-field.json");
     expect((await run("check", json)).out).toEqual([
-      `${json}:7:7: policies.copied.targetCopyRegions: only allowed with enableCrossRegionCopy: true`,
-      `${json}:7:29: policies.copied.targetCopyRegions[0]: "cn-hangzhou" is the policy's own region; the destination must be another region`,
+      `${json}:8:7: policies.copied.targetCopyRegions: only allowed with enableCrossRegionCopy: true`,
+      `${json}:8:29: policies.copied.targetCopyRegions[0]: "cn-hangzhou" is the policy's own region; the destination must be another region`,
     ]);
   });
 
   test("a plan the loader takes but preview would refuse fails: snapshots kept forever without allowSnapshotLimitOverflow", async () => {
-    // valid.yaml's archive policy leaves retentionDays at its default, -1 (forever).
-    const file = fixture("valid.yaml");
+    const file = writePlan(
+      "forever.yaml",
+      "policies:\n  archive:\n    timePoints: [1]\n    repeatWeekdays: [1]\n    retentionDays: -1\n",
+    );
     expect(await run("check", file)).toEqual({
       status: 1,
       out: [
-        `${file}:16:3: policies.archive.retentionDays: -1 keeps snapshots forever: a disk reaches 1,000 snapshots after ` +
+        `${file}:5:20: policies.archive.retentionDays: -1 keeps snapshots forever: a disk reaches 1,000 snapshots after ` +
           "6,994 days; a disk holds at most 1,000 automatic snapshots and the oldest beyond that are deleted; set " +
           "retentionDays to at most 7,000 days, use fewer timePoints or repeatWeekdays, or set allowSnapshotLimitOverflow: true",
       ],
@@ -108,7 +111,10 @@ describe("snapshot-plan check", () => {
   });
 
   test("a missing field points at the policy that lacks it", async () => {
-    const file = writePlan("missing.yaml", "policies:\n  nightly:\n    timePoints: [1]\n");
+    const file = writePlan(
+      "missing.yaml",
+      "policies:\n  nightly:\n    timePoints: [1]\n    retentionDays: 7\n",
+    );
     expect(await run("check", file)).toMatchObject({
       status: 1,
       out: [

@@ -1,0 +1,5 @@
+import { migrateFromAlicloud } from "./program";
+
+const outputs = migrateFromAlicloud();
+
+export const policyId = outputs.policyId;
