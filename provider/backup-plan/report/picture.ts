@@ -18,6 +18,7 @@ export const TIER_MARK = "tier_restore_points";
 export const CAP_MARK = "snapshot_cap";
 const PANELS_DRAWN = 12;
 const CAP_COLOUR = "#222222";
+const SYMLOG_TICKS = [0, 10, 100, 1000, 10000, 100000];
 
 export interface PicturePanel {
   /** The disks (or tag targets) the panel stands for. */
@@ -135,8 +136,14 @@ export function pictureSpec(
               field: "restorePoints",
               type: "quantitative" as const,
               stack: "zero" as const,
-              title: "restore points",
-              scale: { domain: [0, Math.ceil(highest * 1.1)] },
+              title: "restore points (log scale)",
+              // Symmetric log: a tier of 7 snapshots and the 1,000 cap are both readable on one axis.
+              scale: { type: "symlog", domain: [0, Math.ceil(highest * 1.5)], nice: false },
+              axis: {
+                values: SYMLOG_TICKS.filter((tick) => tick <= highest * 1.5),
+                labelExpr: "format(datum.value, ',')",
+                labelOverlap: false,
+              },
             },
             color,
             order: { field: "tier" },
