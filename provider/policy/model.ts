@@ -177,6 +177,9 @@ export function policyInputsOf(outputs: PolicyOutputs): Record<string, unknown> 
     copyEncryptionConfiguration: copying ? outputs.copyEncryptionConfiguration : undefined,
     tags,
     resourceGroupId: outputs.resourceGroupId || undefined,
+    // check() carries these for preview; from the live schedule, so drift shows in them too.
+    schedule: outputs.schedule,
+    snapshotsPerDisk: outputs.snapshotsPerDisk,
     ...providerOptions(outputs),
     allowSnapshotLimitOverflow: outputs.allowSnapshotLimitOverflow ?? false,
   });
