@@ -22,39 +22,66 @@ export function notAllowed(value: unknown, allowed: string): string {
   return value === undefined ? `required; ${allowed}` : `${describeValue(value)} is not allowed; ${allowed}`;
 }
 
-/** Passes the engine's unknown value through untouched and validates anything else with `schema`. */
+/** The declarative schema inside each orUnknown wrapper, by the wrapper's definition (shared by its clones). */
+const wrappedSchemas = new WeakMap<object, z.ZodType>();
+
+/**
+ * Passes the engine's unknown value through untouched and validates anything else with `schema`.
+ * A file has no unknown values, so a JSON Schema shows `schema` in its place (see fileFormatJsonSchema).
+ */
 export function orUnknown<T extends z.ZodType>(schema: T) {
-  return z.unknown().transform((value, ctx): z.output<T> | Unknown => {
+  const wrapper = z.unknown().transform((value, ctx): z.output<T> | Unknown => {
     if (value === UNKNOWN) return UNKNOWN;
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) ctx.addIssue({ ...issue });
     return z.NEVER;
   });
+  wrappedSchemas.set(wrapper._zod.def, schema);
+  return wrapper;
 }
 
-function toInteger(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isSafeInteger(value) ? value : undefined;
-  if (typeof value === "string" && /^-?\d{1,15}$/.test(value)) return Number(value);
-  return undefined;
+/**
+ * The JSON Schema of what a person writes (the input side): every orUnknown wrapper replaced by the
+ * declarative schema it wraps, so that types, ranges, enums and required fields show and the
+ * engine's unknown value does not.
+ */
+export function fileFormatJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const options = {
+    io: "input" as const,
+    unrepresentable: "any" as const,
+    override: (context: { zodSchema: z.core.$ZodType; jsonSchema: Record<string, unknown> }) => {
+      const wrapped = wrappedSchemas.get(context.zodSchema._zod.def);
+      if (wrapped === undefined) return;
+      const inner = z.toJSONSchema(wrapped, options) as Record<string, unknown>;
+      delete inner.$schema;
+      Object.assign(context.jsonSchema, inner, { ...context.jsonSchema });
+    },
+  };
+  return z.toJSONSchema(schema, options) as Record<string, unknown>;
 }
 
-/** A whole number given as a number or a numeric string such as "13". */
-export function integerInput(isAllowed: (value: number) => boolean, allowed: string) {
-  return z.unknown().transform((value, ctx) => {
-    const integer = toInteger(value);
-    if (integer !== undefined && isAllowed(integer)) return integer;
-    ctx.addIssue({ code: "custom", message: notAllowed(value, allowed), input: value });
-    return z.NEVER;
-  });
+const WHOLE_NUMBER_TEXT = /^-?\d{1,15}$/;
+
+/**
+ * A whole number from `min` to `max` (or one of `also`), given as a number or a numeric string such
+ * as "13". Every way to get it wrong gives the same failure: the value and what is allowed.
+ */
+export function integerInput(range: { min: number; max: number; also?: number }, allowed: string) {
+  const error = (issue: { input?: unknown }) => notAllowed(issue.input, allowed);
+  const inRange = z.int({ error }).min(range.min, { error }).max(range.max, { error });
+  const number = range.also === undefined ? inRange : z.union([z.literal(range.also), inRange], { error });
+  const text = z
+    .string({ error })
+    .regex(WHOLE_NUMBER_TEXT, { error, abort: true })
+    .refine((digits) => number.safeParse(Number(digits)).success, { error })
+    .transform(Number);
+  return z.union([number, text], { error });
 }
 
 export function patternInput(pattern: RegExp, allowed: string) {
-  return z.unknown().transform((value, ctx) => {
-    if (typeof value === "string" && pattern.test(value)) return value;
-    ctx.addIssue({ code: "custom", message: notAllowed(value, allowed), input: value });
-    return z.NEVER;
-  });
+  const error = (issue: { input?: unknown }) => notAllowed(issue.input, allowed);
+  return z.string({ error }).regex(pattern, { error });
 }
 
 export const booleanInput = z.boolean({ error: (issue) => notAllowed(issue.input, BOOLEAN_RULE) });

@@ -49,7 +49,7 @@ export const policyAttachmentInputsSchema = inputsObject({
   diskIds: orUnknown(diskIdsSchema),
   batchSize: orUnknown(
     integerInput(
-      (size) => size >= 1 && size <= MAX_APPLY_BATCH_SIZE,
+      { min: 1, max: MAX_APPLY_BATCH_SIZE },
       `whole numbers 1–${MAX_APPLY_BATCH_SIZE} (disks per ApplyAutoSnapshotPolicy call)`,
     ),
   ).default(MAX_APPLY_BATCH_SIZE),

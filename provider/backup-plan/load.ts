@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
+// The SDK's errors module alone: snapshot-plan loads plans without the whole SDK.
+import { RunError } from "@pulumi/pulumi/errors";
+import { parseDocument } from "yaml";
 import { z } from "zod";
 import { MAX_POLICIES_PER_DISK } from "../attachment/associations";
 import { describeValue } from "../input-schemas";
@@ -26,7 +27,7 @@ const PLAN_FIELDS_RULE = "a plan holds policies (and optionally $schema)";
  * A RunError, so that a program that loads an invalid plan fails with just these lines under the
  * CLI: Pulumi prints a RunError's message without a stack trace.
  */
-export class BackupPlanError extends pulumi.RunError {
+export class BackupPlanError extends RunError {
   constructor(
     readonly source: string,
     readonly failures: readonly ValidationFailure[],
@@ -126,11 +127,10 @@ export function loadBackupPlan(filePath: string): BackupPlanSpec {
   }
   let data: unknown;
   try {
-    data = extension === ".json" ? JSON.parse(text) : yaml.load(text, { filename: filePath });
+    data = extension === ".json" ? JSON.parse(text) : yamlData(text);
   } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? yamlProblem(error) : (error as Error).message;
     throw new BackupPlanError(filePath, [
-      { property: "", reason: `not valid ${extension.slice(1)}: ${reason}` },
+      { property: "", reason: `not valid ${extension.slice(1)}: ${(error as Error).message}` },
     ]);
   }
   if (extension === ".json") {
@@ -214,7 +214,12 @@ function diskRules(
   return failures;
 }
 
-function yamlProblem(error: yaml.YAMLException): string {
-  const { mark } = error;
-  return mark ? `${error.reason} (line ${mark.line + 1}, column ${mark.column + 1})` : error.reason;
+/** The document's data; a syntax error or a duplicate key throws, with the line and column of the first. */
+function yamlData(text: string): unknown {
+  const document = parseDocument(text);
+  const [problem] = document.errors;
+  if (problem === undefined) return document.toJS();
+  const reason = problem.message.split(/ at line \d+, column \d+/)[0];
+  const start = problem.linePos?.[0];
+  throw new Error(start ? `${reason} (line ${start.line}, column ${start.col})` : reason);
 }

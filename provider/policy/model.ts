@@ -4,7 +4,7 @@ import type { ServicePolicy, ServiceTag } from "../ecs/api";
 import type { EcsParams } from "../ecs/wire";
 import { containsUnknown, PROVIDER_KEY, withoutUndefined, type Known } from "../engine";
 import { associationTypeOf, TAG_ASSOCIATION, type AssociationType } from "./association";
-import { describeSchedule, snapshotsPerDisk } from "./schedule";
+import { describeSchedule, snapshotsPerDisk, type SnapshotSchedule } from "./schedule";
 import { CLIENT_TOKEN_TAG, type AutoSnapshotPolicyInputs } from "./schema";
 
 /** Inputs that steer the provider rather than the policy; kept among the outputs for later operations. */
@@ -122,6 +122,18 @@ function serviceTags(field: ServiceTagField | readonly ServiceTag[] | undefined)
   return Object.fromEntries(entries);
 }
 
+/** The schedule in words and the most snapshots it keeps on a disk (-1: kept forever), as outputs show them. */
+export function scheduleInsights(
+  schedule: SnapshotSchedule,
+): Pick<PolicyOutputs, "schedule" | "snapshotsPerDisk"> {
+  const perDisk = snapshotsPerDisk(schedule);
+  const described = schedule.timePoints.length > 0 && schedule.repeatWeekdays.length > 0;
+  return {
+    snapshotsPerDisk: perDisk === Infinity ? -1 : perDisk,
+    schedule: described ? describeSchedule(schedule) : "",
+  };
+}
+
 /**
  * The resource's outputs for a policy as the service reports it: every input in its normalised form,
  * the service's own fields and insights, and the provider options (which later operations need).
@@ -138,7 +150,6 @@ export function policyOutputs(
   const repeatWeekdays = numberSet(policy.RepeatWeekdays);
   const retentionDays = integerOr(policy.RetentionDays, -1);
   const schedule = { timePoints, repeatWeekdays, retentionDays };
-  const perDisk = snapshotsPerDisk(schedule);
   const copying = booleanOf(policy.EnableCrossRegionCopy);
   const associationType = associationTypeOf(policy.AssociationType);
   const byInstanceTag = isTagAssociated(associationType);
@@ -164,8 +175,7 @@ export function policyOutputs(
     resourceGroupId: policy.ResourceGroupId ?? "",
     status: policy.Status ?? "",
     creationTime: policy.CreationTime ?? "",
-    snapshotsPerDisk: perDisk === Infinity ? -1 : perDisk,
-    schedule: timePoints.length > 0 && repeatWeekdays.length > 0 ? describeSchedule(schedule) : "",
+    ...scheduleInsights(schedule),
     associationType,
     targetTags: byInstanceTag ? serviceTags(policy.TargetTags) : {},
     matchedDiskIds: byInstanceTag ? [...matchedDiskIds] : [],
@@ -198,6 +208,9 @@ export function policyInputsOf(outputs: PolicyOutputs): Record<string, unknown> 
     resourceGroupId: outputs.resourceGroupId || undefined,
     associationType: outputs.associationType,
     targetTags: isTagAssociated(outputs.associationType) ? outputs.targetTags : undefined,
+    // check() carries these for preview; from the live schedule, so drift shows in them too.
+    schedule: outputs.schedule,
+    snapshotsPerDisk: outputs.snapshotsPerDisk,
     ...providerOptions(outputs),
     allowSnapshotLimitOverflow: outputs.allowSnapshotLimitOverflow ?? false,
   });

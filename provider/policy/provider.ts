@@ -13,7 +13,7 @@ import {
 } from "../ecs/api";
 import { createEcsClient, type EcsClient } from "../ecs/client";
 import { EcsApiError, isPolicyNotFound, UnconfirmedWriteError } from "../ecs/errors";
-import { PartialStateError, PROVIDER_KEY, UNKNOWN } from "../engine";
+import { containsUnknown, PartialStateError, PROVIDER_KEY, UNKNOWN } from "../engine";
 import { checkInputs } from "../validation";
 import {
   changedPolicyFields,
@@ -28,6 +28,7 @@ import {
   policyOutputs,
   providerOptions,
   replacingInputs,
+  scheduleInsights,
   tagChanges,
   withModifiedFields,
   withProviderOptions,
@@ -42,6 +43,7 @@ import {
   CLIENT_TOKEN_SEED_KEY,
   CLIENT_TOKEN_TAG,
 } from "./schema";
+import type { SnapshotSchedule } from "./schedule";
 
 /** Properties as the engine passes them: inputs before check() has validated them, and earlier outputs. */
 type Props = Record<string, unknown>;
@@ -72,13 +74,11 @@ async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResu
     rules: autoSnapshotPolicyRules,
   });
   if (result.failures?.length || !result.inputs) return result;
+  const inputs = { ...result.inputs, ...knownScheduleInsights(result.inputs) };
   const oldToken = typeof olds.clientToken === "string" ? olds.clientToken : undefined;
   // A replacement lives next to the policy it replaces; with the old token, create could take one for the other.
-  const keepsPolicy = oldToken !== undefined && replacingInputs(olds, result.inputs).length === 0;
-  return {
-    ...result,
-    inputs: { ...result.inputs, clientToken: keepsPolicy ? oldToken : newClientToken(result.inputs) },
-  };
+  const keepsPolicy = oldToken !== undefined && replacingInputs(olds, inputs).length === 0;
+  return { ...result, inputs: { ...inputs, clientToken: keepsPolicy ? oldToken : newClientToken(inputs) } };
 }
 
 /** Derived from the resource's identity when the program gave it (see resource.ts), else random. */
@@ -89,6 +89,16 @@ function newClientToken(inputs: Props): string {
     return randomUUID();
   }
   return derivedClientToken(seed, regionId, resourceGroupId);
+}
+
+/**
+ * The schedule and snapshotsPerDisk outputs, carried among the checked inputs so that a preview shows
+ * them (and their change) before anything is created; diff compares the policy fields, not these.
+ */
+function knownScheduleInsights(inputs: Props): Props {
+  const { timePoints, repeatWeekdays, retentionDays } = inputs;
+  if (containsUnknown([timePoints, repeatWeekdays, retentionDays])) return {};
+  return scheduleInsights({ timePoints, repeatWeekdays, retentionDays } as SnapshotSchedule);
 }
 
 async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

@@ -76,7 +76,7 @@ export function snapshotLimitFailure(inputs: AutoSnapshotPolicyInputs): Validati
 }
 
 /** Snapshots taken in the busiest `windowDays` consecutive days, whichever weekday the window starts on. */
-function snapshotsInWindow(schedule: SnapshotSchedule, windowDays: number): number {
+export function snapshotsInWindow(schedule: SnapshotSchedule, windowDays: number): number {
   const weekdays = new Set(schedule.repeatWeekdays);
   const fullWeeks = Math.floor(windowDays / 7);
   let busiestRemainder = 0;

@@ -39,12 +39,9 @@ const RETENTION_RULE = "-1 (keep forever) or 1–65535 days";
 const NAME_RULE =
   "2–128 characters: Latin or Chinese letters, digits, ':', '_' and '-', starting with a letter, not with http:// or https://";
 
-const timePointSchema = integerInput((hour) => hour >= 0 && hour <= 23, TIME_POINT_RULE);
-const weekdaySchema = integerInput((day) => day >= 1 && day <= 7, WEEKDAY_RULE);
-const retentionDaysSchema = integerInput(
-  (days) => days === -1 || (days >= 1 && days <= 65535),
-  RETENTION_RULE,
-);
+const timePointSchema = integerInput({ min: 0, max: 23 }, TIME_POINT_RULE);
+const weekdaySchema = integerInput({ min: 1, max: 7 }, WEEKDAY_RULE);
+const retentionDaysSchema = integerInput({ min: 1, max: 65535, also: -1 }, RETENTION_RULE);
 
 const timePointsSchema = listInput(timePointSchema, 1, MAX_TIME_POINTS, `1–24 ${TIME_POINT_RULE}`).transform(
   sortedSet<number>,
@@ -62,28 +59,32 @@ const targetCopyRegionsSchema = listInput(
   `exactly one destination region, ${REGION_RULE}`,
 );
 
-const policyNameSchema = z.unknown().transform((name, ctx) => {
-  const problem = policyNameProblem(name);
-  if (problem === undefined) return name as string;
-  ctx.addIssue({ code: "custom", message: problem, input: name });
-  return z.NEVER;
-});
-
-function policyNameProblem(name: unknown): string | undefined {
-  if (typeof name !== "string") return notAllowed(name, `a name of ${NAME_RULE}`);
+function nameLengthProblem(name: string): string {
   const length = [...name].length;
-  if (length < 2 || length > 128)
-    return `a name of ${length} character${length === 1 ? "" : "s"} is not allowed; ${NAME_RULE}`;
-  if (/^https?:\/\//i.test(name)) return `${describeValue(name)} is not allowed; ${NAME_RULE}`;
-  if (!/^[A-Za-z\p{Script=Han}]/u.test(name)) {
-    return `${describeValue(name)} starts with ${JSON.stringify([...name][0])}; ${NAME_RULE}`;
-  }
-  const badCharacter = [...name].find((character) => !/^[A-Za-z0-9:_\-\p{Script=Han}]$/u.test(character));
-  if (badCharacter !== undefined) {
-    return `${describeValue(name)} contains ${JSON.stringify(badCharacter)}; ${NAME_RULE}`;
-  }
-  return undefined;
+  return `a name of ${length} character${length === 1 ? "" : "s"} is not allowed; ${NAME_RULE}`;
 }
+
+/** The first rule a name breaks, checked in this order; each check stops the ones after it. */
+const policyNameSchema = z
+  .string({ error: (issue) => notAllowed(issue.input, `a name of ${NAME_RULE}`) })
+  .min(2, { error: (issue) => nameLengthProblem(issue.input as string), abort: true })
+  .max(128, { error: (issue) => nameLengthProblem(issue.input as string), abort: true })
+  .regex(/^(?![Hh][Tt][Tt][Pp][Ss]?:\/\/)/, {
+    error: (issue) => `${describeValue(issue.input)} is not allowed; ${NAME_RULE}`,
+    abort: true,
+  })
+  .regex(/^[A-Za-z\p{Script=Han}]/u, {
+    error: (issue) =>
+      `${describeValue(issue.input)} starts with ${JSON.stringify([...(issue.input as string)][0])}; ${NAME_RULE}`,
+    abort: true,
+  })
+  .regex(/^[A-Za-z0-9:_\-\p{Script=Han}]*$/u, {
+    error: (issue) => {
+      const name = issue.input as string;
+      const bad = [...name].find((character) => !/^[A-Za-z0-9:_\-\p{Script=Han}]$/u.test(character));
+      return `${describeValue(name)} contains ${JSON.stringify(bad)}; ${NAME_RULE}`;
+    },
+  });
 
 const TAG_KEY_RULE = "tag keys are 1–128 characters";
 const TAG_VALUE_RULE = "tag values are 0–128 characters";
@@ -118,25 +119,38 @@ export const UNTRAVELLED_KEY =
   'the key "__proto__" is not allowed: Pulumi\'s property maps drop it on the way to the provider; use another key';
 
 // Not z.record, which drops a "__proto__" key without an issue.
-const tagsSchema = z.unknown().transform((tags, ctx) => {
-  if (tags === null || typeof tags !== "object" || Array.isArray(tags)) {
-    ctx.addIssue({ code: "custom", message: notAllowed(tags, `a map of at most ${MAX_TAGS} tags`) });
-    return z.NEVER;
-  }
-  const entries = Object.entries(tags);
-  if (entries.length > MAX_TAGS) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${entries.length} tags; at most ${MAX_TAGS} are allowed (a policy holds 20 and the provider keeps one, ${CLIENT_TOKEN_TAG})`,
-    });
-  }
-  for (const [key, value] of entries) {
-    for (const problem of [tagKeyProblem(key), tagValueProblem(value)]) {
-      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, path: [key] });
+const tagsSchema = z
+  .unknown()
+  .transform((tags, ctx) => {
+    if (tags === null || typeof tags !== "object" || Array.isArray(tags)) {
+      ctx.addIssue({ code: "custom", message: notAllowed(tags, `a map of at most ${MAX_TAGS} tags`) });
+      return z.NEVER;
     }
-  }
-  return Object.fromEntries(entries) as Record<string, string | Unknown>;
-});
+    const entries = Object.entries(tags);
+    if (entries.length > MAX_TAGS) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${entries.length} tags; at most ${MAX_TAGS} are allowed (a policy holds 20 and the provider keeps one, ${CLIENT_TOKEN_TAG})`,
+      });
+    }
+    for (const [key, value] of entries) {
+      for (const problem of [tagKeyProblem(key), tagValueProblem(value)]) {
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, path: [key] });
+      }
+    }
+    return Object.fromEntries(entries) as Record<string, string | Unknown>;
+  })
+  .meta({
+    // What the transform checks, for the plan file's JSON Schema (editors).
+    type: "object",
+    maxProperties: MAX_TAGS,
+    propertyNames: {
+      minLength: 1,
+      maxLength: 128,
+      not: { pattern: "^([Aa][Cc][Ss]:|[Aa][Ll][Ii][Yy][Uu][Nn])" },
+    },
+    additionalProperties: { type: "string", maxLength: 128 },
+  });
 
 const ASSOCIATION_TYPE_RULE = `${ASSOCIATION_TYPES.join(" or ")}`;
 export const associationTypeSchema = z.enum(ASSOCIATION_TYPES, {
@@ -182,6 +196,13 @@ const targetTagsSchema = z
       }
     }
     return tags as Record<string, string | Unknown>;
+  })
+  .meta({
+    // What the transform checks, for the plan file's JSON Schema (editors).
+    minProperties: 1,
+    maxProperties: MAX_TARGET_TAGS,
+    propertyNames: { minLength: 1, maxLength: 128 },
+    additionalProperties: { type: "string", maxLength: 128 },
   });
 
 const resourceGroupIdSchema = patternInput(/^rg-[a-z0-9]+$/, "a resource group id such as rg-aek2kkmhmhs");

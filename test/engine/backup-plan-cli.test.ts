@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
+import { parse, stringify } from "yaml";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { localStack } from "../../scripts/local-pulumi";
@@ -52,9 +52,9 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
   }
 
   function editPlan(edit: (plan: PlanFile) => void): void {
-    const plan = yaml.load(fs.readFileSync(planFile, "utf8")) as PlanFile;
+    const plan = parse(fs.readFileSync(planFile, "utf8")) as PlanFile;
     edit(plan);
-    fs.writeFileSync(planFile, yaml.dump(plan));
+    fs.writeFileSync(planFile, stringify(plan));
   }
 
   type Write = [action: string, policyId: string, status: number, diskIds: string[]];

@@ -91,7 +91,8 @@ test("after an out-of-band edit, refresh then preview --diff marks only the drif
   await stack.refresh({ onOutput: () => undefined });
   const { text, changeSummary } = await diffPreview();
   expect(changeSummary).toEqual({ same: 2, update: 1 });
-  expect(markedProperties(text)).toEqual(["retentionDays", "timePoints"]);
+  // schedule and snapshotsPerDisk are derived from the two (and shown at preview), so they change with them.
+  expect(markedProperties(text)).toEqual(["retentionDays", "schedule", "snapshotsPerDisk", "timePoints"]);
 });
 
 test("up corrects the drift, and the next preview shows no change", async () => {

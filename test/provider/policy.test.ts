@@ -394,7 +394,8 @@ describe("read (refresh)", () => {
     const changed = Object.keys(refreshed.inputs).filter(
       (key) => JSON.stringify(refreshed.inputs[key]) !== JSON.stringify(inputs[key]),
     );
-    expect(changed.sort()).toEqual(["retentionDays", "timePoints"]);
+    // schedule and snapshotsPerDisk (carried for preview) follow the drifted schedule.
+    expect(changed.sort()).toEqual(["retentionDays", "schedule", "snapshotsPerDisk", "timePoints"]);
     expect(refreshed.inputs).toMatchObject({ timePoints: [5], retentionDays: 9 });
   });
 

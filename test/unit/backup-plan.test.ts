@@ -227,7 +227,9 @@ describe("a plan that loads is a plan check() accepts", () => {
         .join("\n"),
     );
     const yamlFile = planFile("duplicates.yaml", "policies:\n  daily: {}\n  daily: {}\n");
-    expect(failureOf(() => loadBackupPlan(yamlFile)).message).toMatch(/duplicated mapping key/);
+    expect(failureOf(() => loadBackupPlan(yamlFile)).message).toMatch(
+      /Map keys must be unique \(line 3, column 3\)/,
+    );
   });
 
   test.each(["json", "yaml"])(

@@ -148,6 +148,9 @@ describe("policyInputsOf", () => {
       tags: { team: "storage" },
       resourceGroupId: "rg-default",
       associationType: "AssociatedWithDisk",
+      schedule:
+        "Snapshots at 01:00 and 13:00 (UTC+8) on Monday, Wednesday and Friday; kept 30 days; up to 26 snapshots per disk (limit 1,000).",
+      snapshotsPerDisk: 26,
       clientToken: "token-1",
       allowSnapshotLimitOverflow: false,
     });
