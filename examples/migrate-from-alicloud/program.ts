@@ -46,7 +46,12 @@ export function adopted(diskIds: string[], policyId: string) {
     adoptPolicyId: policyId,
     deleteAdoptedPolicyOnDestroy: true,
   });
-  const attachment = new PolicyAttachment("nightly-disks", { autoSnapshotPolicyId: policy.id, diskIds });
+  // The retained bridged attachments made these associations; this resource takes them over.
+  const attachment = new PolicyAttachment("nightly-disks", {
+    autoSnapshotPolicyId: policy.id,
+    diskIds,
+    adoptAssociations: true,
+  });
   return { policyId: policy.id, attachedDisks: attachment.diskIds, adopted: policy.adopted };
 }
 
