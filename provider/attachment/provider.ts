@@ -123,14 +123,15 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   if (found[policyId] === undefined && isEmpty(standing)) return { id: undefined, props: {} };
   const gone = minus({ [policyId]: declared }, standing)[policyId] ?? [];
   const existing = new Set((await describeDisksById(client, regionId, gone)).map((disk) => disk.diskId));
-  return {
-    id,
-    props: withoutUndefined({
-      ...withoutProvider(props),
-      ...stateOf(policyId, standing),
-      missingDiskIds: gone.filter((diskId) => !existing.has(diskId)),
-    }),
-  };
+  const refreshed: Props = withoutUndefined({
+    ...withoutProvider(props),
+    ...stateOf(policyId, standing),
+    missingDiskIds: gone.filter((diskId) => !existing.has(diskId)),
+  });
+  // The live disks as inputs, so that after a refresh the engine's diff marks `~ diskIds` when they drifted.
+  // Older SDKs in the peer range ignore `inputs` and keep the stored inputs.
+  const inputs = withoutUndefined(Object.fromEntries(INPUT_KEYS.map((key) => [key, refreshed[key]])));
+  return { id, props: refreshed, inputs };
 }
 
 /** The checked inputs, with every unknown resolved: create() and update() never run at preview. */
@@ -158,6 +159,7 @@ export type AttachmentOutputs = {
   takeOverDisks: boolean;
   adoptAssociations: boolean;
   handedOffDiskIds?: string[];
+  policyAssociationType?: string;
 };
 
 function stateOf(
@@ -180,6 +182,7 @@ function outputs(inputs: AttachmentInputs, owned: Associations): AttachmentOutpu
     takeOverDisks: inputs.takeOverDisks,
     adoptAssociations: inputs.adoptAssociations,
     handedOffDiskIds: inputs.handedOffDiskIds,
+    policyAssociationType: inputs.policyAssociationType,
   });
 }
 

@@ -102,3 +102,19 @@ test("up corrects the drift, and the next preview shows no change", async () => 
   expect(policy).toMatchObject({ TimePoints: '["2","14"]', RetentionDays: 14 });
   expect((await diffPreview()).changeSummary).toEqual({ same: 3 });
 });
+
+test("a disk taken off out of band: refresh then preview --diff marks only diskIds, and up puts it back", async () => {
+  const [policy] = await describePolicies(ecs, REGION);
+  await ecs("CancelAutoSnapshotPolicy", {
+    regionId: REGION,
+    autoSnapshotPolicyId: policy.AutoSnapshotPolicyId,
+    diskIds: JSON.stringify([DISKS[1]]),
+  });
+  await stack.refresh({ onOutput: () => undefined });
+  const { text, changeSummary } = await diffPreview();
+  expect(changeSummary).toEqual({ same: 2, update: 1 });
+  expect(markedProperties(text)).toEqual(["diskIds"]);
+  const up = await stack.up({ onOutput: () => undefined });
+  expect(up.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+  expect((await diffPreview()).changeSummary).toEqual({ same: 3 });
+});
