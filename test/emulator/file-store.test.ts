@@ -35,7 +35,9 @@ test("each of many concurrent saves resolves only once a fresh load sees its cha
   expect(seenOnDisk.every(Boolean)).toBe(true);
   expect(journalSeen).toBe(true);
   expect(Object.keys(new FileStore(filePath).load().policies)).toHaveLength(200);
-  // Saves queued behind others went to the journal; a save on an idle store folds it into the file.
+  // Saves that followed others closely went to the journal; a save after a quiet moment (50 ms) folds
+  // it into the file.
+  await new Promise((resolve) => setTimeout(resolve, 60));
   await store.save(state);
   expect(fs.readdirSync(path.dirname(filePath))).toEqual(["state.json"]);
   expect(Object.keys(JSON.parse(fs.readFileSync(filePath, "utf8")).policies)).toHaveLength(200);
