@@ -85,3 +85,25 @@ test("a write that fails rejects the saves it carried, and later saves write aga
   await store.save(emptyState());
   expect(JSON.parse(fs.readFileSync(filePath, "utf8"))).toMatchObject({ policies: {} });
 });
+
+test("saves that arrive while a write is on its way share the next write: one journal line for all", async () => {
+  const filePath = path.join(directory, "state.json");
+  const store = new FileStore(filePath);
+  const state = emptyState();
+  const addPolicy = (id: string) =>
+    (state.policies[id] = newPolicyRecord({ id, regionId: "cn-hangzhou", type: "Custom" }));
+  addPolicy("sp-first");
+  const first = store.save(state);
+  const batch = Array.from({ length: 49 }, (_, index) => {
+    addPolicy(`sp-${index}`);
+    return store.save(state);
+  });
+  await first;
+  // The first write replaced the file with the state as it was when it started.
+  expect(Object.keys(JSON.parse(fs.readFileSync(filePath, "utf8")).policies)).toEqual(["sp-first"]);
+  await Promise.all(batch);
+  const journalLines = fs.readFileSync(`${filePath}.journal`, "utf8").split("\0", 1)[0].split("\n");
+  expect(journalLines).toHaveLength(2);
+  expect(journalLines[1]).toBe("");
+  expect(Object.keys(JSON.parse(journalLines[0]).policies)).toHaveLength(50);
+});
