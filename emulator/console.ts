@@ -38,7 +38,7 @@ type ScheduleWords = (policy: PolicyRecord) => string;
  */
 let scheduleWords: Promise<ScheduleWords> | undefined;
 function loadScheduleWords(): Promise<ScheduleWords> {
-  scheduleWords ??= import("../provider/schedule").then(
+  scheduleWords ??= import("../provider/policy/schedule").then(
     ({ describeSchedule }) =>
       (policy) =>
         describeSchedule({
