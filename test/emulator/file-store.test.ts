@@ -35,7 +35,9 @@ test("each of many concurrent saves resolves only once a fresh load sees its cha
   expect(seenOnDisk.every(Boolean)).toBe(true);
   expect(journalSeen).toBe(true);
   expect(Object.keys(new FileStore(filePath).load().policies)).toHaveLength(200);
-  // Saves queued behind others went to the journal; a save on an idle store folds it into the file.
+  // Saves that followed others closely went to the journal; a save after a quiet moment (50 ms) folds
+  // it into the file.
+  await new Promise((resolve) => setTimeout(resolve, 60));
   await store.save(state);
   expect(fs.readdirSync(path.dirname(filePath))).toEqual(["state.json"]);
   expect(Object.keys(JSON.parse(fs.readFileSync(filePath, "utf8")).policies)).toHaveLength(200);
@@ -82,4 +84,26 @@ test("a write that fails rejects the saves it carried, and later saves write aga
   const store = new FileStore(filePath);
   await store.save(emptyState());
   expect(JSON.parse(fs.readFileSync(filePath, "utf8"))).toMatchObject({ policies: {} });
+});
+
+test("saves that arrive while a write is on its way share the next write: one journal line for all", async () => {
+  const filePath = path.join(directory, "state.json");
+  const store = new FileStore(filePath);
+  const state = emptyState();
+  const addPolicy = (id: string) =>
+    (state.policies[id] = newPolicyRecord({ id, regionId: "cn-hangzhou", type: "Custom" }));
+  addPolicy("sp-first");
+  const first = store.save(state);
+  const batch = Array.from({ length: 49 }, (_, index) => {
+    addPolicy(`sp-${index}`);
+    return store.save(state);
+  });
+  await first;
+  // The first write replaced the file with the state as it was when it started.
+  expect(Object.keys(JSON.parse(fs.readFileSync(filePath, "utf8")).policies)).toEqual(["sp-first"]);
+  await Promise.all(batch);
+  const journalLines = fs.readFileSync(`${filePath}.journal`, "utf8").split("\0", 1)[0].split("\n");
+  expect(journalLines).toHaveLength(2);
+  expect(journalLines[1]).toBe("");
+  expect(Object.keys(JSON.parse(journalLines[0]).policies)).toHaveLength(50);
 });
