@@ -84,7 +84,10 @@ const client = (started: Started) =>
   });
 
 test("the bin entry is the built CLI, with a node shebang", () => {
-  expect(PACKAGE.bin).toMatchObject({ "ecs-local": "dist/emulator/cli.js" });
+  expect(PACKAGE.bin).toEqual({
+    "ecs-local": "dist/emulator/cli.js",
+    "snapshot-plan": "dist/provider/backup-plan/cli.js",
+  });
   expect(fs.readFileSync(CLI, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
 });
 
