@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { UpResult } from "@pulumi/pulumi/automation";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { quickstart } from "../../examples/quickstart/program";
 import { localStack } from "../../scripts/local-pulumi";
 import { repoRoot } from "../../scripts/repo-root";
 import { REGION, automationConfig, outOfBandEcs, type OutOfBandEcs } from "../support/local-ecs";
+import { launchChromium } from "../support/chromium";
 import { useLocalEcs } from "../support/use-local-ecs";
 
 /*
@@ -14,7 +15,6 @@ import { useLocalEcs } from "../support/use-local-ecs";
  * page. The screenshot is kept at artifacts/console.png.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOT = path.join(repoRoot(), "artifacts", "console.png");
 const DISKS = ["d-quickstart0001", "d-quickstart0002", "d-quickstart0003"];
 const INSTANCE = "i-quickstart01";
@@ -52,19 +52,9 @@ beforeAll(async () => {
   upResult = await stack.up({ onOutput: () => undefined });
 
   // A fresh profile for every run (Playwright passes it to Chromium as --user-data-dir).
-  browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(stateDir, "chromium-")), {
-    executablePath: CHROMIUM,
-    viewport: { width: 1400, height: 1000 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+  browser = await launchChromium(fs.mkdtempSync(path.join(stateDir, "chromium-")), {
+    width: 1400,
+    height: 1000,
   });
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on("dialog", (dialog) => {

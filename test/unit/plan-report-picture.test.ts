@@ -2,9 +2,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import type { ReportPlan } from "../../provider/backup-plan/report/figures";
 import { CAP_MARK, pictureData, planPictureSvg, TIER_MARK } from "../../provider/backup-plan/report/picture";
+import { launchChromium } from "../support/chromium";
 import { CHANGED_TIERED_PLAN, TIERED_PLAN } from "./plan-report-fixtures";
 
 /*
@@ -13,17 +14,6 @@ import { CHANGED_TIERED_PLAN, TIERED_PLAN } from "./plan-report-fixtures";
  */
 
 const ARTIFACTS = path.join("artifacts", "plan-report");
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let context: BrowserContext;
 let userDataDir: string;
@@ -31,11 +21,7 @@ let userDataDir: string;
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-report-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-  });
+  context = await launchChromium(userDataDir);
 }, 60_000);
 
 afterAll(async () => {
