@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import RPCClient from "@alicloud/pop-core";
+import { startEcsLocalCli, type StartedCli } from "../support/ecs-local-cli";
 
 /*
  * The `ecs-local` command as the package's bin entry runs it (the built dist/emulator/cli.js).
@@ -14,13 +15,7 @@ const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"),
 };
 const CLI = path.join(REPO_ROOT, PACKAGE.bin["ecs-local"]);
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  accessKeyId: string;
-  accessKeySecret: string;
-  output: string;
-}
+type Started = StartedCli;
 
 const running: ChildProcess[] = [];
 let stateDir: string;
@@ -46,25 +41,11 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts `ecs-local` and reads its banner. */
-function startCli(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  running.push(child);
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const url = /listening on (\S+)/.exec(output)?.[1];
-      const accessKeyId = /accessKeyId:\s+(\S+)/.exec(output)?.[1];
-      const accessKeySecret = /accessKeySecret:\s+(\S+)/.exec(output)?.[1];
-      if (url && accessKeyId && accessKeySecret && /account:.*\n/.test(output)) {
-        resolve({ child, url, accessKeyId, accessKeySecret, output });
-      }
-    };
-    child.stdout.on("data", read);
-    child.stderr.on("data", read);
-    child.once("exit", (code) => reject(new Error(`ecs-local exited with ${code}: ${output}`)));
-  });
+/** Starts `ecs-local` and reads its banner; stopped after the test. */
+async function startCli(args: string[]): Promise<Started> {
+  const started = await startEcsLocalCli(args);
+  running.push(started.child);
+  return started;
 }
 
 function run(args: string[]): Promise<{ code: number | null; output: string }> {

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import RPCClient from "@alicloud/pop-core";
 import { FileStore } from "../../emulator/store";
+import { requireBuiltCli, startEcsLocalCli } from "../support/ecs-local-cli";
 
 /*
  * A crash in the middle of a group-committed batch: `ecs-local --state` (the built CLI) is killed with
@@ -12,15 +13,10 @@ import { FileStore } from "../../emulator/store";
  * answered, so they may be there or not.
  */
 
-const REPO_ROOT = path.resolve(__dirname, "../..");
-const CLI = path.join(REPO_ROOT, "dist/emulator/cli.js");
-
 let stateDir: string;
 let child: ChildProcess | undefined;
 
-beforeAll(() => {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does) first`);
-});
+beforeAll(requireBuiltCli);
 beforeEach(() => {
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-local-crash-"));
 });
@@ -29,24 +25,12 @@ afterEach(() => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
-function startCli(statePath: string): Promise<{ url: string; accessKeyId: string; accessKeySecret: string }> {
-  const started = spawn(process.execPath, [CLI, "--state", statePath], { stdio: ["ignore", "pipe", "pipe"] });
-  child = started;
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const url = /listening on (\S+)/.exec(output)?.[1];
-      const accessKeyId = /accessKeyId:\s+(\S+)/.exec(output)?.[1];
-      const accessKeySecret = /accessKeySecret:\s+(\S+)/.exec(output)?.[1];
-      if (url && accessKeyId && accessKeySecret && /account:.*\n/.test(output)) {
-        resolve({ url, accessKeyId, accessKeySecret });
-      }
-    };
-    started.stdout.on("data", read);
-    started.stderr.on("data", read);
-    started.once("exit", (code) => reject(new Error(`ecs-local exited with ${code}: ${output}`)));
-  });
+async function startCli(
+  statePath: string,
+): Promise<{ url: string; accessKeyId: string; accessKeySecret: string }> {
+  const started = await startEcsLocalCli(["--state", statePath]);
+  child = started.child;
+  return { url: started.url, accessKeyId: started.accessKeyId, accessKeySecret: started.accessKeySecret };
 }
 
 test("SIGKILL under 16 concurrent writers loses no answered write; the restart reads the journal", async () => {
