@@ -83,7 +83,6 @@ async function changeAssociations(
   partial: (owned: Associations, error: Error) => Error,
 ): Promise<Associations> {
   const client = await createEcsClient();
-  if (owned[inputs.autoSnapshotPolicyId] === undefined) await checkPolicyTakesDisks(client, inputs);
   try {
     return await reconcile(client, {
       regionId: inputs.regionId,
@@ -92,6 +91,10 @@ async function changeAssociations(
       batchSize: inputs.batchSize,
       takeOverDisks: inputs.takeOverDisks,
       adoptAssociations: inputs.adoptAssociations,
+      precheck:
+        owned[inputs.autoSnapshotPolicyId] === undefined
+          ? () => checkPolicyTakesDisks(client, inputs)
+          : undefined,
     });
   } catch (error) {
     if (error instanceof AssociationsChangedError) throw partial(error.owned, error.failure);

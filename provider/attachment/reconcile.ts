@@ -53,6 +53,8 @@ export interface ReconcileRequest {
   adoptAssociations: boolean;
   /** How messages name a policy. */
   label?: (policyId: string) => string;
+  /** A read-only check made beside the preflight reads, when there is anything to add; its failure stops all. */
+  precheck?: () => Promise<void>;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function reconcile(client: EcsClient, request: ReconcileRequest): P
     const [disks, present] = await Promise.all([
       describeDisksById(client, regionId, disksIn(toAdd)),
       scanned ? associationsInRegion(client, regionId) : associationsOf(client, regionId, Object.keys(toAdd)),
+      request.precheck?.(),
     ]);
     const checked = preflight({
       regionId,
