@@ -12,4 +12,7 @@ module.exports = {
     "^alicloud-snapshot-policy$": "<rootDir>/provider/index.ts",
   },
   testTimeout: 60000,
+  // jest's default on 2 cores is one worker; the CLI suites spend much of their time waiting on the
+  // Pulumi CLI's own processes and on ecs-local, so two workers finish test/engine in ~300 s, not ~460 s.
+  maxWorkers: 2,
 };
