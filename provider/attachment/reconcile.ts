@@ -53,7 +53,10 @@ export interface ReconcileRequest {
   adoptAssociations: boolean;
   /** How messages name a policy. */
   label?: (policyId: string) => string;
-  /** A read-only check made beside the preflight reads, when there is anything to add; its failure stops all. */
+  /**
+   * A read-only check made beside the preflight reads, when there is anything to add; its failure stops
+   * all, once those reads are answered.
+   */
   precheck?: () => Promise<void>;
 }
 
@@ -75,10 +78,10 @@ export async function reconcile(client: EcsClient, request: ReconcileRequest): P
   if (!isEmpty(toAdd)) {
     const stated = statedPoliciesPerDisk();
     const scanned = needsRegionScan(toAdd, stated, request.takeOverDisks);
-    const [disks, present] = await Promise.all([
+    const [, disks, present] = await allSettled([
+      request.precheck?.(),
       describeDisksById(client, regionId, disksIn(toAdd)),
       scanned ? associationsInRegion(client, regionId) : associationsOf(client, regionId, Object.keys(toAdd)),
-      request.precheck?.(),
     ]);
     const checked = preflight({
       regionId,
@@ -246,6 +249,19 @@ async function inBatches(
   };
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, batches.length) }, worker));
   return { done: normalize(done), attempted: normalize(attempted), error };
+}
+
+/**
+ * Promise.all that lets every promise settle before it throws the first failure (in the order given): a
+ * failed check does not leave the other reads running, or yet to start, after the operation has failed.
+ */
+async function allSettled<T extends readonly unknown[]>(promises: {
+  readonly [K in keyof T]: Promise<T[K]> | T[K];
+}): Promise<T> {
+  const results = await Promise.allSettled(promises as readonly unknown[]);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -6,8 +6,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as tlsTypes from "node:tls";
 import { autoSnapshotPolicyProvider as provider } from "../../provider";
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { providerConfig, REGION } from "../support/local-ecs";
+import { POLICIES_PER_DISK_CONFIG_KEY } from "../../provider/ecs/account";
+import { ACCOUNT_KINDS, providerConfig, REGION } from "../support/local-ecs";
+import { useLocalEcs } from "../support/use-local-ecs";
 
 /*
  * GitHub Actions OIDC, as examples/github-actions/ uses it: with no access key anywhere, the provider's
@@ -51,7 +52,6 @@ interface StsRequest {
 }
 
 let dir: string;
-let emulator: EcsEmulator;
 let sts: https.Server;
 let stsPort: number;
 let certificate: string;
@@ -154,11 +154,6 @@ beforeAll(async () => {
     ALIBABA_CLOUD_CONFIG_FILE: path.join(dir, "no-cli-config.json"),
     ALIBABA_CLOUD_CREDENTIALS_FILE: path.join(dir, "no-credentials"),
   });
-  emulator = await startEcsEmulator({ credentials: [STS_KEY] });
-  // Region and endpoint from the stack config; no key in it.
-  await provider.configure!({
-    config: providerConfig({ "alicloud:region": REGION, "alicloud:ecsEndpoint": emulator.url }),
-  });
 });
 
 afterAll(async () => {
@@ -167,28 +162,46 @@ afterAll(async () => {
     if (savedEnv[name] === undefined) delete process.env[name];
     else process.env[name] = savedEnv[name];
   }
-  await emulator?.close();
   await new Promise((resolve) => sts?.close(resolve));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("the provider trades the GitHub OIDC token for STS credentials and signs ECS calls with them", async () => {
-  const checked = await provider.check!({}, { timePoints: [2], repeatWeekdays: [1], retentionDays: 7 });
-  expect(checked.failures ?? []).toEqual([]);
-  const { id } = await provider.create({ ...checked.inputs, __provider: "serialized-provider" });
-  expect(id).toMatch(/^sp-/);
+describe.each(ACCOUNT_KINDS)("in an account of %i policies per disk", (policiesPerDisk) => {
+  // ecs-local accepts only the stand-in's STS key.
+  const local = useLocalEcs({ credentials: [STS_KEY], policiesPerDisk });
 
-  expect(stsRequests.length).toBeGreaterThanOrEqual(1);
-  const [exchange] = stsRequests;
-  expect(exchange.action).toBe("AssumeRoleWithOIDC");
-  expect(exchange.form.get("OIDCToken")).toBe(OIDC_TOKEN);
-  expect(exchange.form.get("RoleArn")).toBe(ROLE_ARN);
-  expect(exchange.form.get("OIDCProviderArn")).toBe(OIDC_PROVIDER_ARN);
-  expect(exchange.form.get("RoleSessionName")).toBe("github-actions");
+  beforeAll(async () => {
+    stsRequests.length = 0;
+    // Region, endpoint and account kind from the stack config; no key in it.
+    await provider.configure!({
+      config: providerConfig({
+        "alicloud:region": REGION,
+        "alicloud:ecsEndpoint": local.emulator.url,
+        [POLICIES_PER_DISK_CONFIG_KEY]: String(policiesPerDisk),
+      }),
+    });
+  });
 
-  // ecs-local only accepts the stand-in's key, so every call it answered was signed with the STS credentials.
-  const calls = emulator.requests.filter((request) => request.status === 200);
-  expect(calls.map((request) => request.action)).toContain("CreateAutoSnapshotPolicy");
-  expect(emulator.requests.every((request) => request.params.AccessKeyId === STS_KEY.accessKeyId)).toBe(true);
-  expect(emulator.requests.every((request) => request.status === 200)).toBe(true);
+  test("the provider trades the GitHub OIDC token for STS credentials and signs ECS calls with them", async () => {
+    const checked = await provider.check!({}, { timePoints: [2], repeatWeekdays: [1], retentionDays: 7 });
+    expect(checked.failures ?? []).toEqual([]);
+    const { id } = await provider.create({ ...checked.inputs, __provider: "serialized-provider" });
+    expect(id).toMatch(/^sp-/);
+
+    expect(stsRequests.length).toBeGreaterThanOrEqual(1);
+    const [exchange] = stsRequests;
+    expect(exchange.action).toBe("AssumeRoleWithOIDC");
+    expect(exchange.form.get("OIDCToken")).toBe(OIDC_TOKEN);
+    expect(exchange.form.get("RoleArn")).toBe(ROLE_ARN);
+    expect(exchange.form.get("OIDCProviderArn")).toBe(OIDC_PROVIDER_ARN);
+    expect(exchange.form.get("RoleSessionName")).toBe("github-actions");
+
+    // ecs-local only accepts the stand-in's key, so every call it answered was signed with the STS credentials.
+    const calls = local.emulator.requests.filter((request) => request.status === 200);
+    expect(calls.map((request) => request.action)).toContain("CreateAutoSnapshotPolicy");
+    expect(
+      local.emulator.requests.every((request) => request.params.AccessKeyId === STS_KEY.accessKeyId),
+    ).toBe(true);
+    expect(local.emulator.requests.every((request) => request.status === 200)).toBe(true);
+  });
 });

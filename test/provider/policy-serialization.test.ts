@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { autoSnapshotPolicyProvider } from "../../provider";
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { serializeProvider } from "../support/provider-host";
-import { providerConfig, stackConfig } from "../support/local-ecs";
+import { ACCOUNT_KINDS, providerConfig, stackConfig } from "../support/local-ecs";
+import { useLocalEcs } from "../support/use-local-ecs";
 
 /*
  * The provider as the engine stores it: serialized into state. It must carry no credential, and it
@@ -18,16 +18,10 @@ const ENV_SECRET = "env-secret-sentinel-value";
 const CONFIG_KEY_ID = "LTAI-config-key-id-sentinel";
 const CONFIG_SECRET = "config-secret-sentinel-value";
 
-let emulator: EcsEmulator;
 const savedEnvironment = { ...process.env };
 
-beforeAll(async () => {
-  emulator = await startEcsEmulator();
-});
-
-afterAll(async () => {
+afterAll(() => {
   process.env = savedEnvironment;
-  await emulator?.close();
 });
 
 test("the serialized provider carries no credential, even when they are set while it is serialized", async () => {
@@ -82,32 +76,37 @@ process.stdin.on("end", async () => {
 });
 `;
 
-test("deserialized in a fresh Node process, the provider checks and creates against the endpoint", async () => {
-  const built = path.join(REPO_ROOT, "dist/provider/runtime.js");
-  if (!fs.existsSync(built)) throw new Error(`${built} is missing: run npm run build (npm test does) first`);
+describe.each(ACCOUNT_KINDS)("in an account of %i policies per disk", (policiesPerDisk) => {
+  const local = useLocalEcs({ policiesPerDisk });
 
-  const config = stackConfig(emulator);
-  const news = { timePoints: ["13", 1], repeatWeekdays: [1], retentionDays: 7, tags: { team: "storage" } };
-  const text = await serializeProvider(autoSnapshotPolicyProvider);
-  const { code, stdout, stderr } = await runFreshNode(
-    FRESH_PROCESS_SCRIPT,
-    JSON.stringify({ text, config, news }),
-  );
-  expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+  test("deserialized in a fresh Node process, the provider checks and creates against the endpoint", async () => {
+    const built = path.join(REPO_ROOT, "dist/provider/runtime.js");
+    if (!fs.existsSync(built))
+      throw new Error(`${built} is missing: run npm run build (npm test does) first`);
 
-  const result = JSON.parse(stdout.trim().split("\n").pop() as string);
-  expect(result.failures).toEqual([]);
-  expect(result.id).toMatch(/^sp-/);
-  expect(result.outs).toMatchObject({
-    autoSnapshotPolicyId: result.id,
-    regionId: "cn-hangzhou",
-    timePoints: [1, 13],
-    tags: { team: "storage" },
-    adopted: false,
+    const config = stackConfig(local.emulator);
+    const news = { timePoints: ["13", 1], repeatWeekdays: [1], retentionDays: 7, tags: { team: "storage" } };
+    const text = await serializeProvider(autoSnapshotPolicyProvider);
+    const { code, stdout, stderr } = await runFreshNode(
+      FRESH_PROCESS_SCRIPT,
+      JSON.stringify({ text, config, news }),
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+
+    const result = JSON.parse(stdout.trim().split("\n").pop() as string);
+    expect(result.failures).toEqual([]);
+    expect(result.id).toMatch(/^sp-/);
+    expect(result.outs).toMatchObject({
+      autoSnapshotPolicyId: result.id,
+      regionId: "cn-hangzhou",
+      timePoints: [1, 13],
+      tags: { team: "storage" },
+      adopted: false,
+    });
+    expect(local.emulator.requests.map((request) => request.action)).toEqual([
+      "DescribeAutoSnapshotPolicyEx", // by client token: a policy an earlier, failed run created
+      "CreateAutoSnapshotPolicy",
+      "DescribeAutoSnapshotPolicyEx",
+    ]);
   });
-  expect(emulator.requests.map((request) => request.action)).toEqual([
-    "DescribeAutoSnapshotPolicyEx", // by client token: a policy an earlier, failed run created
-    "CreateAutoSnapshotPolicy",
-    "DescribeAutoSnapshotPolicyEx",
-  ]);
 });
