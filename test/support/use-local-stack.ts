@@ -30,7 +30,7 @@ export interface NewStackOptions {
   stackName?: string;
   /** The region of automationConfig; default REGION. */
   region?: string;
-  /** Instead of automationConfig(emulator, region). */
+  /** Instead of automationConfig(emulator, region); `{}` for none. */
   config?: AutomationConfig;
   env?: Record<string, string>;
 }
@@ -52,15 +52,17 @@ export interface UseLocalStackOptions {
  */
 export function useLocalStack(options: UseLocalStackOptions): LocalStack {
   const handle = {} as LocalStack;
-  handle.newStack = (projectName, program, more = {}) =>
-    localStack({
+  handle.newStack = (projectName, program, more = {}) => {
+    const config = more.config ?? automationConfig(handle.emulator, more.region ?? REGION);
+    return localStack({
       projectName,
       stackName: more.stackName ?? "test",
       stateDir: path.join(handle.stateRoot, projectName),
-      config: more.config ?? automationConfig(handle.emulator, more.region ?? REGION),
+      config: Object.keys(config).length > 0 ? config : undefined,
       env: more.env,
       program,
     });
+  };
 
   beforeAll(async () => {
     const scratch = path.join(repoRoot(), ".pulumi-local");
