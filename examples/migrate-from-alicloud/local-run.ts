@@ -12,7 +12,7 @@ import { adopted, bridged, STEPS, type Step } from "./program";
  */
 
 export interface MigrationOptions {
-  emulator: Pick<EcsEmulator, "url" | "accessKeyId" | "accessKeySecret" | "requests">;
+  emulator: Pick<EcsEmulator, "url" | "accessKeyId" | "accessKeySecret" | "requests" | "policiesPerDisk">;
   regionId: string;
   diskIds: string[];
   /** The file backend and workspace. */
@@ -45,6 +45,8 @@ export async function migrateOnLocalEcs(
       "alicloud:secretKey": { value: emulator.accessKeySecret, secret: true },
       // @pulumi/alicloud's key, read by the stand-ins and by this package alike.
       "alicloud:endpoints": { value: JSON.stringify([{ ecs: emulator.url }]) },
+      // The endpoint's account kind; against a real account, state yours (see the README's account kinds).
+      "alicloud-snapshot-policy:policiesPerDisk": { value: String(emulator.policiesPerDisk) },
     },
     program: async () =>
       step === "adopted" ? adopted(diskIds, policyId) : bridged(diskIds, step === "retained"),

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import RPCClient from "@alicloud/pop-core";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
+import { startEcsEmulator, type EcsEmulator, type EmulatorOptions } from "../../emulator";
 import { localStack } from "../../scripts/local-pulumi";
 import { repoRoot } from "../../scripts/repo-root";
 import { tagDriven } from "./program";
@@ -25,13 +25,16 @@ export const INSTANCES = [
   { instanceId: "i-bp1batch000001", tags: { role: "batch" }, disks: ["d-bp1batch000001"] },
 ] as const;
 
+/** ecs-local seeded with INSTANCES and their disks. */
+export const LOCAL_SEED: EmulatorOptions = {
+  instances: INSTANCES.map(({ instanceId, tags }) => ({ instanceId, regionId: REGION, tags: { ...tags } })),
+  disks: INSTANCES.flatMap(({ instanceId, disks }) =>
+    disks.map((diskId) => ({ diskId, regionId: REGION, instanceId })),
+  ),
+};
+
 export function startLocalEcs(): Promise<EcsEmulator> {
-  return startEcsEmulator({
-    instances: INSTANCES.map(({ instanceId, tags }) => ({ instanceId, regionId: REGION, tags: { ...tags } })),
-    disks: INSTANCES.flatMap(({ instanceId, disks }) =>
-      disks.map((diskId) => ({ diskId, regionId: REGION, instanceId })),
-    ),
-  });
+  return startEcsEmulator(LOCAL_SEED);
 }
 
 export function tagDrivenStack(emulator: EcsEmulator, stateDir: string): Promise<Stack> {
@@ -45,6 +48,8 @@ export function tagDrivenStack(emulator: EcsEmulator, stateDir: string): Promise
       "alicloud:ecsEndpoint": { value: emulator.url },
       "alicloud:accessKey": { value: emulator.accessKeyId, secret: true },
       "alicloud:secretKey": { value: emulator.accessKeySecret, secret: true },
+      // The endpoint's account kind; against a real account, state yours (see the README's account kinds).
+      "alicloud-snapshot-policy:policiesPerDisk": { value: String(emulator.policiesPerDisk) },
     },
   });
 }

@@ -1,19 +1,9 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as pulumi from "@pulumi/pulumi";
 import { AutoSnapshotPolicy, PolicyAttachment } from "alicloud-snapshot-policy";
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { localStack } from "../../scripts/local-pulumi";
-import { repoRoot } from "../../scripts/repo-root";
 import { disksOfPolicy, policiesOfDisks } from "../support/associations";
-import {
-  ACCOUNT_KINDS,
-  REGION,
-  automationConfig,
-  outOfBandEcs,
-  type OutOfBandEcs,
-} from "../support/local-ecs";
+import { ACCOUNT_KINDS, REGION } from "../support/local-ecs";
+import { useLocalStack } from "../support/use-local-stack";
 
 // Issue 11, cases 1, 3 and 7, under the real Pulumi CLI (Automation API, local file backend), in both
 // kinds of account: state never says a disk is covered when it is not, and the next `up` converges.
@@ -25,36 +15,18 @@ const DISKS = Array.from({ length: 150 }, (_, index) => `d-own${String(index).pa
 jest.setTimeout(420_000);
 
 describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerDisk) => {
-  let emulator: EcsEmulator;
-  let ecs: OutOfBandEcs;
-  let stateRoot: string;
-
-  beforeAll(async () => {
-    emulator = await startEcsEmulator({
+  const local = useLocalStack({
+    name: "associations-cli",
+    emulator: {
       policiesPerDisk,
       requestLogLimit: 50_000,
       disks: DISKS.map((diskId) => ({ diskId, regionId: REGION })),
-    });
-    ecs = outOfBandEcs(emulator);
-    const scratch = path.join(repoRoot(), ".pulumi-local");
-    fs.mkdirSync(scratch, { recursive: true });
-    stateRoot = fs.mkdtempSync(path.join(scratch, "associations-cli-"));
-  });
-
-  afterAll(async () => {
-    await emulator?.close();
-    if (stateRoot) fs.rmSync(stateRoot, { recursive: true, force: true });
+    },
   });
 
   /** A stack whose program is whatever `program()` says when `up` runs. */
-  async function stackOf(name: string, program: () => Record<string, unknown>): Promise<Stack> {
-    return localStack({
-      projectName: `associations-${name}`,
-      stackName: "test",
-      stateDir: path.join(stateRoot, name),
-      config: automationConfig(emulator),
-      program: async () => program(),
-    });
+  function stackOf(name: string, program: () => Record<string, unknown>): Promise<Stack> {
+    return local.newStack(`associations-${name}`, async () => program());
   }
 
   const policyArgs = { timePoints: [1], repeatWeekdays: [1], retentionDays: 7 };
@@ -71,26 +43,28 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
     const policyId = (await stack.up(quiet)).outputs.policyId.value as string;
 
     attachmentName = "renamed-disks";
-    const mark = emulator.requests.length;
+    const mark = local.emulator.requests.length;
     await expect(stack.up(quiet)).rejects.toThrow(
       /already carry the policy through an association this resource does not own[\s\S]*aliases/,
     );
-    expect(emulator.requests.slice(mark).filter(({ action }) => /^(Apply|Cancel)/.test(action))).toEqual([]);
-    expect(await policiesOfDisks(ecs, REGION, disks)).toEqual({
+    expect(
+      local.emulator.requests.slice(mark).filter(({ action }) => /^(Apply|Cancel)/.test(action)),
+    ).toEqual([]);
+    expect(await policiesOfDisks(local.ecs, REGION, disks)).toEqual({
       [disks[0]]: [policyId],
       [disks[1]]: [policyId],
     });
 
     aliases = [{ name: "nightly-disks" }];
     expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 3 });
-    expect(await policiesOfDisks(ecs, REGION, disks)).toEqual({
+    expect(await policiesOfDisks(local.ecs, REGION, disks)).toEqual({
       [disks[0]]: [policyId],
       [disks[1]]: [policyId],
     });
     // The state agrees: a refresh finds nothing to change.
     expect((await stack.refresh(quiet)).summary.resourceChanges).toEqual({ same: 3 });
     await stack.destroy(quiet);
-    expect(await policiesOfDisks(ecs, REGION, disks)).toEqual({ [disks[0]]: [], [disks[1]]: [] });
+    expect(await policiesOfDisks(local.ecs, REGION, disks)).toEqual({ [disks[0]]: [], [disks[1]]: [] });
   });
 
   test("cases 3 and 7: a move failing at the second batch is recorded truthfully; reverting, with a disk taken out, converges", async () => {
@@ -113,12 +87,17 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
     const [oldId, newId] = [outputs.old.value as string, outputs.new.value as string];
 
     target = "new";
-    emulator.addFault({ action: "ApplyAutoSnapshotPolicy", times: 1, delayMs: 0 });
-    emulator.addFault({ action: "ApplyAutoSnapshotPolicy", times: 1, code: "Forbidden.RAM", status: 403 });
+    local.emulator.addFault({ action: "ApplyAutoSnapshotPolicy", times: 1, delayMs: 0 });
+    local.emulator.addFault({
+      action: "ApplyAutoSnapshotPolicy",
+      times: 1,
+      code: "Forbidden.RAM",
+      status: 403,
+    });
     try {
       await expect(stack.up(quiet)).rejects.toThrow(/Forbidden\.RAM/);
     } finally {
-      emulator.clearFaults();
+      local.emulator.clearFaults();
     }
     // What state records is what the endpoint holds, for both policies.
     const state = (await stack.exportStack()).deployment.resources.find((resource: { urn: string }) =>
@@ -128,8 +107,8 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
       ...state.formerAssociations,
       [state.autoSnapshotPolicyId]: state.diskIds,
     };
-    expect(owned[newId] ?? []).toEqual(await disksOfPolicy(ecs, REGION, newId));
-    expect(owned[oldId] ?? []).toEqual(await disksOfPolicy(ecs, REGION, oldId));
+    expect(owned[newId] ?? []).toEqual(await disksOfPolicy(local.ecs, REGION, newId));
+    expect(owned[oldId] ?? []).toEqual(await disksOfPolicy(local.ecs, REGION, oldId));
     expect((owned[newId] ?? []).length).toBeGreaterThan(0);
 
     // Revert, and take out a disk of a batch that moved (case 7).
@@ -137,12 +116,12 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
     target = "old";
     listed = disks.filter((diskId) => diskId !== dropped);
     expect((await stack.up(quiet)).summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(await disksOfPolicy(ecs, REGION, oldId)).toEqual([...listed].sort());
-    expect(await disksOfPolicy(ecs, REGION, newId)).toEqual([]);
-    expect(await policiesOfDisks(ecs, REGION, [dropped])).toEqual({ [dropped]: [] });
+    expect(await disksOfPolicy(local.ecs, REGION, oldId)).toEqual([...listed].sort());
+    expect(await disksOfPolicy(local.ecs, REGION, newId)).toEqual([]);
+    expect(await policiesOfDisks(local.ecs, REGION, [dropped])).toEqual({ [dropped]: [] });
     // Converged: the next preview has nothing to do.
     expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 4 });
     await stack.destroy(quiet);
-    expect(Object.values(await policiesOfDisks(ecs, REGION, disks)).flat()).toEqual([]);
+    expect(Object.values(await policiesOfDisks(local.ecs, REGION, disks)).flat()).toEqual([]);
   });
 });

@@ -2,19 +2,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { localStack } from "../../scripts/local-pulumi";
 import { repoRoot } from "../../scripts/repo-root";
 import { backupPlan } from "../../examples/backup-plan/program";
 import { disksLeftBare, policiesOfDisks, replayWrites } from "../support/associations";
-import {
-  ACCOUNT_KINDS,
-  automationConfig,
-  describePolicies,
-  outOfBandEcs,
-  policyOfDisk,
-  type OutOfBandEcs,
-} from "../support/local-ecs";
+import { ACCOUNT_KINDS, automationConfig, describePolicies, policyOfDisk } from "../support/local-ecs";
+import { useLocalStack } from "../support/use-local-stack";
 
 // examples/backup-plan deployed with the real Pulumi CLI (Automation API, inline program, local file
 // backend) against the local ECS endpoint, in both kinds of account, then edited the way a reviewed
@@ -32,9 +24,16 @@ interface PlanFile {
 jest.setTimeout(180_000);
 
 describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerDisk) => {
-  let emulator: EcsEmulator;
-  let ecs: OutOfBandEcs;
-  let stateRoot: string;
+  const local = useLocalStack({
+    name: "backup-plan-cli",
+    emulator: {
+      policiesPerDisk,
+      disks: [
+        ...HANGZHOU_DISKS.map((diskId) => ({ diskId, regionId: "cn-hangzhou" })),
+        ...SHANGHAI_DISKS.map((diskId) => ({ diskId, regionId: "cn-shanghai" })),
+      ],
+    },
+  });
   let planFile: string;
   let stack: Stack;
   const quiet = { onOutput: () => undefined };
@@ -46,7 +45,7 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
     ];
     return Object.fromEntries(
       await Promise.all(
-        regions.map(async ([regionId, diskId]) => [diskId, await policyOfDisk(ecs, regionId, diskId)]),
+        regions.map(async ([regionId, diskId]) => [diskId, await policyOfDisk(local.ecs, regionId, diskId)]),
       ),
     );
   }
@@ -64,16 +63,16 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
    * and returns the Apply and Cancel requests it made.
    */
   async function upWithSlowApplies(expectedChanges: Record<string, number>): Promise<Write[]> {
-    emulator.addFault({ action: "ApplyAutoSnapshotPolicy", delayMs: 1000 });
-    const firstRequest = emulator.requests.length;
-    const before = await policiesOfDisks(ecs, "cn-hangzhou", HANGZHOU_DISKS);
+    local.emulator.addFault({ action: "ApplyAutoSnapshotPolicy", delayMs: 1000 });
+    const firstRequest = local.emulator.requests.length;
+    const before = await policiesOfDisks(local.ecs, "cn-hangzhou", HANGZHOU_DISKS);
     try {
       expect((await stack.up(quiet)).summary.resourceChanges).toEqual(expectedChanges);
     } finally {
-      emulator.clearFaults();
+      local.emulator.clearFaults();
     }
-    expect(disksLeftBare(replayWrites(emulator, firstRequest, before))).toEqual([]);
-    return emulator.requests
+    expect(disksLeftBare(replayWrites(local.emulator, firstRequest, before))).toEqual([]);
+    return local.emulator.requests
       .slice(firstRequest)
       .filter(({ action }) => action === "ApplyAutoSnapshotPolicy" || action === "CancelAutoSnapshotPolicy")
       .map(({ action, params, status }) => [
@@ -95,32 +94,12 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
   }
 
   beforeAll(async () => {
-    emulator = await startEcsEmulator({
-      policiesPerDisk,
-      disks: [
-        ...HANGZHOU_DISKS.map((diskId) => ({ diskId, regionId: "cn-hangzhou" })),
-        ...SHANGHAI_DISKS.map((diskId) => ({ diskId, regionId: "cn-shanghai" })),
-      ],
-    });
-    ecs = outOfBandEcs(emulator);
-    const scratch = path.join(repoRoot(), ".pulumi-local");
-    fs.mkdirSync(scratch, { recursive: true });
-    stateRoot = fs.mkdtempSync(path.join(scratch, "backup-plan-cli-"));
-    planFile = path.join(stateRoot, "backup.yaml");
+    planFile = path.join(local.stateRoot, "backup.yaml");
     fs.copyFileSync(path.join(repoRoot(), "examples", "backup-plan", "backup.yaml"), planFile);
-    stack = await localStack({
-      projectName: "snapshot-backup-plan",
-      stackName: "test",
-      stateDir: stateRoot,
-      program: async () => backupPlan(),
-      config: { ...automationConfig(emulator, "cn-hangzhou"), "backupPlan:file": { value: planFile } },
+    stack = await local.newStack("snapshot-backup-plan", async () => backupPlan(), {
+      config: { ...automationConfig(local.emulator, "cn-hangzhou"), "backupPlan:file": { value: planFile } },
     });
   }, 120_000);
-
-  afterAll(async () => {
-    await emulator?.close();
-    if (stateRoot) fs.rmSync(stateRoot, { recursive: true, force: true });
-  });
 
   describe("examples/backup-plan under the real CLI", () => {
     test("up creates four policies in two regions and one association resource per region", async () => {
@@ -135,8 +114,8 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
         "d-uf6backup0001": ids["daily-shanghai"],
         "d-uf6backup0002": ids["weekly-shanghai"],
       });
-      expect(await describePolicies(ecs, "cn-hangzhou")).toHaveLength(2);
-      expect(await describePolicies(ecs, "cn-shanghai")).toHaveLength(2);
+      expect(await describePolicies(local.ecs, "cn-hangzhou")).toHaveLength(2);
+      expect(await describePolicies(local.ecs, "cn-shanghai")).toHaveLength(2);
     });
 
     test("reordering the plan's keys and lists previews as no change", async () => {
@@ -153,7 +132,7 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
       expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 7, update: 1 });
       const ids = await policyIds();
       const timePoints = Object.fromEntries(
-        (await describePolicies(ecs, "cn-shanghai")).map(({ AutoSnapshotPolicyId, TimePoints }) => [
+        (await describePolicies(local.ecs, "cn-shanghai")).map(({ AutoSnapshotPolicyId, TimePoints }) => [
           AutoSnapshotPolicyId,
           TimePoints,
         ]),
@@ -176,8 +155,8 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
         ["ApplyAutoSnapshotPolicy", ids["weekly-hangzhou"], 200],
         ...(policiesPerDisk === 10 ? [["CancelAutoSnapshotPolicy", ids["daily-hangzhou"], 200]] : []),
       ]);
-      expect(await policyOfDisk(ecs, "cn-hangzhou", MOVED_DISK)).toBe(ids["weekly-hangzhou"]);
-      expect(await policyOfDisk(ecs, "cn-hangzhou", "d-bp1backup0001")).toBe(ids["daily-hangzhou"]);
+      expect(await policyOfDisk(local.ecs, "cn-hangzhou", MOVED_DISK)).toBe(ids["weekly-hangzhou"]);
+      expect(await policyOfDisk(local.ecs, "cn-hangzhou", "d-bp1backup0001")).toBe(ids["daily-hangzhou"]);
     });
 
     test("swapping two disks between policies leaves each with exactly its new policy, never none", async () => {
@@ -190,8 +169,8 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
 
       await upWithSlowApplies({ same: 7, update: 1 });
       const ids = await policyIds();
-      expect(await policyOfDisk(ecs, "cn-hangzhou", daily)).toBe(ids["weekly-hangzhou"]);
-      expect(await policyOfDisk(ecs, "cn-hangzhou", weekly)).toBe(ids["daily-hangzhou"]);
+      expect(await policyOfDisk(local.ecs, "cn-hangzhou", daily)).toBe(ids["weekly-hangzhou"]);
+      expect(await policyOfDisk(local.ecs, "cn-hangzhou", weekly)).toBe(ids["daily-hangzhou"]);
     });
 
     test("a disk taken out of the plan altogether loses its policy", async () => {
@@ -200,13 +179,13 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
         weekly.disks = weekly.disks.filter((diskId) => diskId !== MOVED_DISK);
       });
       expect((await stack.up(quiet)).summary.resourceChanges).toEqual({ same: 7, update: 1 });
-      expect(await policyOfDisk(ecs, "cn-hangzhou", MOVED_DISK)).toBe("");
+      expect(await policyOfDisk(local.ecs, "cn-hangzhou", MOVED_DISK)).toBe("");
     });
 
     test("destroy removes every policy and leaves no disk with one", async () => {
       await stack.destroy(quiet);
-      expect(await describePolicies(ecs, "cn-hangzhou")).toEqual([]);
-      expect(await describePolicies(ecs, "cn-shanghai")).toEqual([]);
+      expect(await describePolicies(local.ecs, "cn-hangzhou")).toEqual([]);
+      expect(await describePolicies(local.ecs, "cn-shanghai")).toEqual([]);
       expect(Object.values(await diskPolicies())).toEqual(["", "", "", "", ""]);
     });
   });

@@ -1,17 +1,6 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import type { Stack } from "@pulumi/pulumi/automation";
 import { AutoSnapshotPolicy, PolicyAttachment } from "alicloud-snapshot-policy";
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
-import { localStack } from "../../scripts/local-pulumi";
-import { repoRoot } from "../../scripts/repo-root";
-import {
-  REGION,
-  automationConfig,
-  describePolicies,
-  outOfBandEcs,
-  type OutOfBandEcs,
-} from "../support/local-ecs";
+import { ACCOUNT_KINDS, REGION, describePolicies } from "../support/local-ecs";
+import { useLocalStack } from "../support/use-local-stack";
 
 /*
  * A drift-correcting preview under the real CLI, as a PR workflow runs it: refresh, then preview with
@@ -21,22 +10,12 @@ import {
 
 const DISKS = ["d-drift00001", "d-drift00002"];
 
-let emulator: EcsEmulator;
-let ecs: OutOfBandEcs;
-let stateRoot: string;
-let stack: Stack;
+const quiet = { onOutput: () => undefined };
 
-beforeAll(async () => {
-  emulator = await startEcsEmulator({ disks: DISKS.map((diskId) => ({ diskId, regionId: REGION })) });
-  ecs = outOfBandEcs(emulator);
-  const scratch = path.join(repoRoot(), ".pulumi-local");
-  fs.mkdirSync(scratch, { recursive: true });
-  stateRoot = fs.mkdtempSync(path.join(scratch, "drift-test-"));
-  stack = await localStack({
-    projectName: "drift",
-    stackName: "test",
-    stateDir: stateRoot,
-    config: automationConfig(emulator),
+describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerDisk) => {
+  const local = useLocalStack({
+    name: "drift",
+    emulator: { policiesPerDisk, disks: DISKS.map((diskId) => ({ diskId, regionId: REGION })) },
     program: async () => {
       const policy = new AutoSnapshotPolicy("nightly", {
         autoSnapshotPolicyName: "drift-nightly",
@@ -48,73 +27,69 @@ beforeAll(async () => {
       new PolicyAttachment("nightly-disks", { autoSnapshotPolicyId: policy.id, diskIds: DISKS });
     },
   });
-  await stack.up({ onOutput: () => undefined });
-});
 
-afterAll(async () => {
-  await emulator?.close();
-  if (stateRoot) fs.rmSync(stateRoot, { recursive: true, force: true });
-});
+  beforeAll(() => local.stack.up(quiet), 120_000);
 
-/** The lines of a `preview --diff` that mark a changed property: `~ timePoints: …`. */
-function markedProperties(previewText: string): string[] {
-  const marked = [...previewText.matchAll(/^\s*[~+-] (\w+)\s*:/gm)].map((match) => match[1]);
-  return [...new Set(marked)].sort();
-}
+  /** The lines of a `preview --diff` that mark a changed property: `~ timePoints: …`. */
+  function markedProperties(previewText: string): string[] {
+    const marked = [...previewText.matchAll(/^\s*[~+-] (\w+)\s*:/gm)].map((match) => match[1]);
+    return [...new Set(marked)].sort();
+  }
 
-async function diffPreview(): Promise<{ text: string; changeSummary: Record<string, number> }> {
-  let text = "";
-  const preview = await stack.preview({ diff: true, onOutput: (chunk) => (text += chunk) });
-  return { text, changeSummary: preview.changeSummary };
-}
+  async function diffPreview(): Promise<{ text: string; changeSummary: Record<string, number> }> {
+    let text = "";
+    const preview = await local.stack.preview({ diff: true, onOutput: (chunk) => (text += chunk) });
+    return { text, changeSummary: preview.changeSummary };
+  }
 
-test("right after up, a refresh changes nothing (no output drifts by itself)", async () => {
-  const refresh = await stack.refresh({ onOutput: () => undefined });
-  expect(refresh.summary.resourceChanges).toEqual({ same: 3 });
-});
-
-test("refresh, then preview --diff with no program change, shows no change", async () => {
-  await stack.refresh({ onOutput: () => undefined });
-  const { text, changeSummary } = await diffPreview();
-  expect(changeSummary).toEqual({ same: 3 });
-  expect(markedProperties(text)).toEqual([]);
-});
-
-test("after an out-of-band edit, refresh then preview --diff marks only the drifted properties", async () => {
-  const [policy] = await describePolicies(ecs, REGION);
-  await ecs("ModifyAutoSnapshotPolicyEx", {
-    regionId: REGION,
-    autoSnapshotPolicyId: policy.AutoSnapshotPolicyId,
-    timePoints: '["5"]',
-    retentionDays: 9,
+  test("right after up, a refresh changes nothing (no output drifts by itself)", async () => {
+    const refresh = await local.stack.refresh(quiet);
+    expect(refresh.summary.resourceChanges).toEqual({ same: 3 });
   });
-  await stack.refresh({ onOutput: () => undefined });
-  const { text, changeSummary } = await diffPreview();
-  expect(changeSummary).toEqual({ same: 2, update: 1 });
-  // schedule and snapshotsPerDisk are derived from the two (and shown at preview), so they change with them.
-  expect(markedProperties(text)).toEqual(["retentionDays", "schedule", "snapshotsPerDisk", "timePoints"]);
-});
 
-test("up corrects the drift, and the next preview shows no change", async () => {
-  const up = await stack.up({ onOutput: () => undefined });
-  expect(up.summary.resourceChanges).toEqual({ same: 2, update: 1 });
-  const [policy] = await describePolicies(ecs, REGION);
-  expect(policy).toMatchObject({ TimePoints: '["2","14"]', RetentionDays: 14 });
-  expect((await diffPreview()).changeSummary).toEqual({ same: 3 });
-});
-
-test("a disk taken off out of band: refresh then preview --diff marks only diskIds, and up puts it back", async () => {
-  const [policy] = await describePolicies(ecs, REGION);
-  await ecs("CancelAutoSnapshotPolicy", {
-    regionId: REGION,
-    autoSnapshotPolicyId: policy.AutoSnapshotPolicyId,
-    diskIds: JSON.stringify([DISKS[1]]),
+  test("refresh, then preview --diff with no program change, shows no change", async () => {
+    await local.stack.refresh(quiet);
+    const { text, changeSummary } = await diffPreview();
+    expect(changeSummary).toEqual({ same: 3 });
+    expect(markedProperties(text)).toEqual([]);
   });
-  await stack.refresh({ onOutput: () => undefined });
-  const { text, changeSummary } = await diffPreview();
-  expect(changeSummary).toEqual({ same: 2, update: 1 });
-  expect(markedProperties(text)).toEqual(["diskIds"]);
-  const up = await stack.up({ onOutput: () => undefined });
-  expect(up.summary.resourceChanges).toEqual({ same: 2, update: 1 });
-  expect((await diffPreview()).changeSummary).toEqual({ same: 3 });
+
+  test("after an out-of-band edit, refresh then preview --diff marks only the drifted properties", async () => {
+    const [policy] = await describePolicies(local.ecs, REGION);
+    await local.ecs("ModifyAutoSnapshotPolicyEx", {
+      regionId: REGION,
+      autoSnapshotPolicyId: policy.AutoSnapshotPolicyId,
+      timePoints: '["5"]',
+      retentionDays: 9,
+    });
+    await local.stack.refresh(quiet);
+    const { text, changeSummary } = await diffPreview();
+    expect(changeSummary).toEqual({ same: 2, update: 1 });
+    // schedule and snapshotsPerDisk are derived from the two (and shown at preview), so they change with them.
+    expect(markedProperties(text)).toEqual(["retentionDays", "schedule", "snapshotsPerDisk", "timePoints"]);
+  });
+
+  test("up corrects the drift, and the next preview shows no change", async () => {
+    const up = await local.stack.up(quiet);
+    expect(up.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+    const [policy] = await describePolicies(local.ecs, REGION);
+    expect(policy).toMatchObject({ TimePoints: '["2","14"]', RetentionDays: 14 });
+    expect((await diffPreview()).changeSummary).toEqual({ same: 3 });
+  });
+
+  test("a disk taken off out of band: refresh then preview --diff marks only diskIds, and up puts it back", async () => {
+    const [policy] = await describePolicies(local.ecs, REGION);
+    await local.ecs("CancelAutoSnapshotPolicy", {
+      regionId: REGION,
+      autoSnapshotPolicyId: policy.AutoSnapshotPolicyId,
+      diskIds: JSON.stringify([DISKS[1]]),
+    });
+    await local.stack.refresh(quiet);
+    const { text, changeSummary } = await diffPreview();
+    expect(changeSummary).toEqual({ same: 2, update: 1 });
+    expect(markedProperties(text)).toEqual(["diskIds"]);
+    const up = await local.stack.up(quiet);
+    expect(up.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+    expect((await diffPreview()).changeSummary).toEqual({ same: 3 });
+  });
 });

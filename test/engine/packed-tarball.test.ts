@@ -5,19 +5,22 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { findPulumiCli } from "../../scripts/local-pulumi";
 import { repoRoot } from "../../scripts/repo-root";
+import { ACCOUNT_KINDS } from "../support/local-ecs";
 
 // The package as users get it: `npm pack`, installed with @pulumi/pulumi into a fresh project outside
 // the repository, then a script inside that project starts ecs-local from the installed package and
 // deploys, refreshes and destroys a policy and an attachment with the real CLI (Automation API, local
-// file backend). Every module, in the script and in the CLI's dynamic-provider plugin, resolves from
-// the fresh project's node_modules. Requires the build (`dist/`) and the CLI; slow (an npm install).
+// file backend), once in each account kind. Every module, in the script and in the CLI's
+// dynamic-provider plugin, resolves from the fresh project's node_modules. Requires the build (`dist/`)
+// and the CLI; slow (an npm install, done once for both kinds). Not on useLocalStack(): ecs-local runs
+// inside the fresh project, from the installed package.
 
 jest.setTimeout(10 * 60 * 1000);
 
 const run = promisify(execFile);
 const root = repoRoot();
 
-/** Runs from the fresh project; prints one JSON line with what it saw. */
+/** Runs from the fresh project in the account kind of its argument; prints one JSON line with what it saw. */
 const DEPLOY_SCRIPT = `
 const fs = require("node:fs");
 const path = require("node:path");
@@ -28,9 +31,10 @@ const { startEcsEmulator } = require("alicloud-snapshot-policy/emulator");
 
 const REGION = "cn-hangzhou";
 const DISKS = ["d-packed000001", "d-packed000002"];
+const policiesPerDisk = Number(process.argv[2]);
 
 async function main() {
-  const ecs = await startEcsEmulator({ disks: DISKS.map((diskId) => ({ diskId, regionId: REGION })) });
+  const ecs = await startEcsEmulator({ policiesPerDisk, disks: DISKS.map((diskId) => ({ diskId, regionId: REGION })) });
   const client = new RPCClient({
     endpoint: ecs.url,
     apiVersion: "2014-05-26",
@@ -47,7 +51,7 @@ async function main() {
       (disk) => disk.AutoSnapshotPolicyId || "",
     ).sort();
   const quiet = { onOutput: () => undefined };
-  const workDir = path.join(__dirname, "workspace");
+  const workDir = path.join(__dirname, "workspace-" + policiesPerDisk);
   fs.mkdirSync(workDir);
   try {
     const stack = await LocalWorkspace.createOrSelectStack(
@@ -77,6 +81,7 @@ async function main() {
       "alicloud:region": { value: REGION },
       "alicloud:accessKey": { value: ecs.accessKeyId, secret: true },
       "alicloud:secretKey": { value: ecs.accessKeySecret, secret: true },
+      "alicloud-snapshot-policy:policiesPerDisk": { value: String(policiesPerDisk) },
     });
     const up = await stack.up(quiet);
     const afterUp = { policies: await policies(), diskPolicies: await diskPolicies() };
@@ -120,7 +125,6 @@ interface Report {
 }
 
 let project: string;
-let report: Report;
 
 beforeAll(
   async () => {
@@ -144,22 +148,6 @@ beforeAll(
       { cwd: project },
     );
     fs.writeFileSync(path.join(project, "deploy.js"), DEPLOY_SCRIPT);
-    fs.mkdirSync(path.join(scratch, "backend"));
-    const cli = await findPulumiCli();
-    const { stdout } = await run(process.execPath, ["deploy.js"], {
-      cwd: project,
-      env: {
-        ...process.env,
-        PULUMI_CLI_ROOT: path.dirname(path.dirname(cli.command)),
-        PULUMI_BACKEND_URL: `file://${path.join(scratch, "backend")}`,
-        PULUMI_CONFIG_PASSPHRASE: "packed-tarball-test",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PATH: `${path.join(project, "node_modules", "@pulumi", "pulumi")}${path.delimiter}${process.env.PATH ?? ""}`,
-      },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    report = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Report;
   },
   10 * 60 * 1000,
 );
@@ -168,34 +156,66 @@ afterAll(() => {
   if (project) fs.rmSync(path.dirname(project), { recursive: true, force: true });
 });
 
-test("the installed package, its emulator and the SDK resolve inside the fresh project", () => {
-  expect(project.startsWith(root)).toBe(false);
-  for (const resolved of Object.values(report.resolved)) {
-    expect(resolved.startsWith(path.join(project, "node_modules"))).toBe(true);
-  }
-});
+/** Runs deploy.js in an account of `policiesPerDisk`, on its own file backend. */
+async function deploy(policiesPerDisk: number): Promise<Report> {
+  const backend = path.join(path.dirname(project), `backend-${policiesPerDisk}`);
+  fs.mkdirSync(backend);
+  const cli = await findPulumiCli();
+  const { stdout } = await run(process.execPath, ["deploy.js", String(policiesPerDisk)], {
+    cwd: project,
+    env: {
+      ...process.env,
+      PULUMI_CLI_ROOT: path.dirname(path.dirname(cli.command)),
+      PULUMI_BACKEND_URL: `file://${backend}`,
+      PULUMI_CONFIG_PASSPHRASE: "packed-tarball-test",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PATH: `${path.join(project, "node_modules", "@pulumi", "pulumi")}${path.delimiter}${process.env.PATH ?? ""}`,
+    },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Report;
+}
 
-test("up creates the policy and attaches the disks", () => {
-  expect(report.up.changes).toEqual({ create: 3 });
-  expect(report.up.policies).toEqual([report.up.outputs.policyId]);
-  expect(report.up.diskPolicies).toEqual([report.up.outputs.policyId, report.up.outputs.policyId]);
-  expect(report.up.outputs.diskIds).toEqual(["d-packed000001", "d-packed000002"]);
-});
+describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerDisk) => {
+  let report: Report;
 
-test("refresh reads both resources back and finds nothing changed", () => {
-  expect(report.refresh.result).toBe("succeeded");
-  expect(report.refresh.changes).toEqual({ same: 3 });
-});
-
-test("destroy deletes the policy and cancels it on the disks", () => {
-  expect(report.destroy.result).toBe("succeeded");
-  expect(report.destroy.policies).toEqual([]);
-  expect(report.destroy.diskPolicies).toEqual(["", ""]);
-  expect(report.providerCalls).toEqual(
-    expect.arrayContaining([
-      "CreateAutoSnapshotPolicy",
-      "ApplyAutoSnapshotPolicy",
-      "DeleteAutoSnapshotPolicy",
-    ]),
+  beforeAll(
+    async () => {
+      report = await deploy(policiesPerDisk);
+    },
+    5 * 60 * 1000,
   );
+
+  test("the installed package, its emulator and the SDK resolve inside the fresh project", () => {
+    expect(project.startsWith(root)).toBe(false);
+    for (const resolved of Object.values(report.resolved)) {
+      expect(resolved.startsWith(path.join(project, "node_modules"))).toBe(true);
+    }
+  });
+
+  test("up creates the policy and attaches the disks", () => {
+    expect(report.up.changes).toEqual({ create: 3 });
+    expect(report.up.policies).toEqual([report.up.outputs.policyId]);
+    expect(report.up.diskPolicies).toEqual([report.up.outputs.policyId, report.up.outputs.policyId]);
+    expect(report.up.outputs.diskIds).toEqual(["d-packed000001", "d-packed000002"]);
+  });
+
+  test("refresh reads both resources back and finds nothing changed", () => {
+    expect(report.refresh.result).toBe("succeeded");
+    expect(report.refresh.changes).toEqual({ same: 3 });
+  });
+
+  test("destroy deletes the policy and cancels it on the disks", () => {
+    expect(report.destroy.result).toBe("succeeded");
+    expect(report.destroy.policies).toEqual([]);
+    expect(report.destroy.diskPolicies).toEqual(["", ""]);
+    expect(report.providerCalls).toEqual(
+      expect.arrayContaining([
+        "CreateAutoSnapshotPolicy",
+        "ApplyAutoSnapshotPolicy",
+        "DeleteAutoSnapshotPolicy",
+      ]),
+    );
+  });
 });

@@ -1,10 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { AutoSnapshotPolicy, PolicyAttachment } from "alicloud-snapshot-policy";
-import { localStack } from "../../scripts/local-pulumi";
-import { repoRoot } from "../../scripts/repo-root";
 import { quickstart } from "../../examples/quickstart/program";
 import { crossRegion } from "../../examples/cross-region/program";
 import { multiRegion } from "../../examples/multi-region/program";
@@ -13,11 +10,10 @@ import {
   REGION,
   automationConfig,
   describePolicies,
-  outOfBandEcs,
   policyOfDisk,
   type AutomationConfig,
-  type OutOfBandEcs,
 } from "../support/local-ecs";
+import { useLocalStack } from "../support/use-local-stack";
 
 // The real Pulumi CLI (Automation API, inline programs) on a local file backend, against the local
 // ECS endpoint, in both kinds of account. Requires the CLI: `npm test` runs scripts/ensure-pulumi.sh first.
@@ -28,32 +24,20 @@ const DISKS = ["d-cli00000001", "d-cli00000002"];
 jest.setTimeout(180_000);
 
 describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerDisk) => {
-  let emulator: EcsEmulator;
-  let ecs: OutOfBandEcs;
-  let stateRoot: string;
-
-  beforeAll(async () => {
-    emulator = await startEcsEmulator({
+  const local = useLocalStack({
+    name: "cli-test",
+    emulator: {
       policiesPerDisk,
       disks: [
         ...DISKS.map((diskId) => ({ diskId, regionId: REGION })),
         { diskId: "d-example0001", regionId: REGION },
         { diskId: "d-example0002", regionId: "cn-shanghai" },
       ],
-    });
-    ecs = outOfBandEcs(emulator);
-    const scratch = path.join(repoRoot(), ".pulumi-local");
-    fs.mkdirSync(scratch, { recursive: true });
-    stateRoot = fs.mkdtempSync(path.join(scratch, "cli-test-"));
+    },
   });
 
-  afterAll(async () => {
-    await emulator?.close();
-    if (stateRoot) fs.rmSync(stateRoot, { recursive: true, force: true });
-  });
-
-  const policies = () => describePolicies(ecs, REGION);
-  const diskPolicies = () => Promise.all(DISKS.map((diskId) => policyOfDisk(ecs, REGION, diskId)));
+  const policies = () => describePolicies(local.ecs, REGION);
+  const diskPolicies = () => Promise.all(DISKS.map((diskId) => policyOfDisk(local.ecs, REGION, diskId)));
 
   describe("a stack's life under the real CLI", () => {
     let timePoints = [2, 14];
@@ -61,25 +45,19 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
     const quiet = { onOutput: () => undefined };
 
     beforeAll(async () => {
-      stack = await localStack({
-        projectName: "cli-lifecycle",
-        stackName: "test",
-        stateDir: stateRoot,
-        config: automationConfig(emulator),
-        program: async () => {
-          const policy = new AutoSnapshotPolicy("nightly", {
-            autoSnapshotPolicyName: "cli-nightly",
-            timePoints,
-            repeatWeekdays: [1, 2, 3, 4, 5],
-            retentionDays: 14,
-            tags: { team: "platform" },
-          });
-          const attachment = new PolicyAttachment("nightly-disks", {
-            autoSnapshotPolicyId: policy.id,
-            diskIds: DISKS,
-          });
-          return { policyId: policy.id, disks: attachment.diskIds };
-        },
+      stack = await local.newStack("cli-lifecycle", async () => {
+        const policy = new AutoSnapshotPolicy("nightly", {
+          autoSnapshotPolicyName: "cli-nightly",
+          timePoints,
+          repeatWeekdays: [1, 2, 3, 4, 5],
+          retentionDays: 14,
+          tags: { team: "platform" },
+        });
+        const attachment = new PolicyAttachment("nightly-disks", {
+          autoSnapshotPolicyId: policy.id,
+          diskIds: DISKS,
+        });
+        return { policyId: policy.id, disks: attachment.diskIds };
       });
     });
 
@@ -107,7 +85,7 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
 
     test("refresh sees a change made outside Pulumi, and the next up corrects it", async () => {
       const [policy] = await policies();
-      await ecs("ModifyAutoSnapshotPolicyEx", {
+      await local.ecs("ModifyAutoSnapshotPolicyEx", {
         regionId: REGION,
         autoSnapshotPolicyId: policy.AutoSnapshotPolicyId,
         timePoints: '["5"]',
@@ -121,12 +99,19 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
 
     test("the stack's state holds no credential", async () => {
       // The state file as the backend keeps it (exportStack() would decrypt secrets with --show-secrets).
-      const stacksDir = path.join(stateRoot, "backend", ".pulumi", "stacks", "cli-lifecycle");
+      const stacksDir = path.join(
+        local.stateRoot,
+        "cli-lifecycle",
+        "backend",
+        ".pulumi",
+        "stacks",
+        "cli-lifecycle",
+      );
       const state = fs.readFileSync(path.join(stacksDir, "test.json"), "utf8");
       expect(state).toContain("AutoSnapshotPolicy");
       expect(state).toContain("ciphertext");
-      expect(state).not.toContain(emulator.accessKeySecret);
-      expect(state).not.toContain(emulator.accessKeyId);
+      expect(state).not.toContain(local.emulator.accessKeySecret);
+      expect(state).not.toContain(local.emulator.accessKeyId);
     });
 
     test("destroy leaves the endpoint empty", async () => {
@@ -166,12 +151,8 @@ describe.each(ACCOUNT_KINDS)("an account of %i policies per disk", (policiesPerD
     ];
 
     test.each(examples)("$name", async ({ name, program, config }) => {
-      const stack = await localStack({
-        projectName: `example-${name}`,
-        stackName: "test",
-        stateDir: path.join(stateRoot, name),
-        config: { ...automationConfig(emulator), ...config },
-        program: program as PulumiFn,
+      const stack = await local.newStack(`example-${name}`, program as PulumiFn, {
+        config: { ...automationConfig(local.emulator), ...config },
       });
       const up = await stack.up({ onOutput: () => undefined });
       expect(up.summary.result).toBe("succeeded");
