@@ -7,6 +7,7 @@ import { startEcsEmulator, type EcsEmulator } from "../../emulator";
 import { BackupPlan, type BackupPlanDocument } from "../../provider";
 import { localStack } from "../../scripts/local-pulumi";
 import { repoRoot } from "../../scripts/repo-root";
+import { type ExportedState, resourcesOf, type StateResource } from "../support/exported-state";
 import { disksLeftBare, disksOfPolicy, policiesOfDisks, replayWrites } from "../support/associations";
 import {
   ACCOUNT_KINDS,
@@ -35,22 +36,8 @@ const WRITES = new Set([
   "CancelAutoSnapshotPolicy",
 ]);
 
-interface StateResource {
-  urn: string;
-  type: string;
-  id?: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
-interface ExportedState {
-  version: number;
-  deployment: { resources: StateResource[] };
-}
-
 const fixtureText = fs.readFileSync(FIXTURE, "utf8");
 const fixture: ExportedState = JSON.parse(fixtureText);
-const resourcesOf = (resources: readonly StateResource[], kind: string) =>
-  resources.filter((resource) => resource.type.endsWith(`:${kind}`));
 const nameOf = (resource: StateResource) => resource.urn.split("::").pop()!;
 
 /** 0.1's policies by plan key, with the disks their attachment holds. */

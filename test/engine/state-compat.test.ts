@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { repoRoot } from "../../scripts/repo-root";
+import { type ExportedState, resourcesOf } from "../support/exported-state";
 import { POLICIES_PER_DISK_ENVIRONMENT } from "../../provider/ecs/account";
 import { ACCOUNT_KINDS, REGION, describePolicies, policyOfDisk } from "../support/local-ecs";
 import { useLocalStack } from "../support/use-local-stack";
@@ -20,21 +21,9 @@ const LEGACY_POLICY_PATH = "alicloud-snapshot-policy/dist/provider/policy-provid
 const LEGACY_ATTACHMENT_PATH = "alicloud-snapshot-policy/dist/provider/attachment-provider";
 const LEGACY_CONFIG_PATH = "alicloud-snapshot-policy/dist/provider/config";
 
-interface StateResource {
-  type: string;
-  id?: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
-interface ExportedState {
-  version: number;
-  deployment: { resources: StateResource[] };
-}
-
 const fixtureText = fs.readFileSync(FIXTURE, "utf8");
 const fixture: ExportedState = JSON.parse(fixtureText);
-const resourceOf = (state: ExportedState, kind: string) =>
-  state.deployment.resources.find((resource) => resource.type.endsWith(`:${kind}`)) as StateResource;
+const resourceOf = (state: ExportedState, kind: string) => resourcesOf(state.deployment.resources, kind)[0];
 const oldPolicy = resourceOf(fixture, "AutoSnapshotPolicy");
 const oldAttachment = resourceOf(fixture, "PolicyAttachment");
 const diskIds = oldAttachment.outputs!.diskIds as string[];
